@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ShopLook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shoplook", targets: ["shoplook"]),
+        .executable(name: "shoplook-broker", targets: ["shoplook-broker"]),
+        .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
+        .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
+        .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
+        .library(name: "ShopLookBlobStore", targets: ["ShopLookBlobStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian, one shim target each (pkg-config name, apt provider).
+        .systemLibrary(name: "CRDKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        .target(name: "ShopLookCore"),
+        .target(
+            name: "ShopLookKafka",
+            dependencies: ["CRDKafka", "ShopLookCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "ShopLookPostgres",
+            dependencies: ["CLibPQ", "ShopLookCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "ShopLookBlobStore",
+            dependencies: ["ShopLookCore"]
+        ),
+        .target(
+            name: "ShopLookDevBroker",
+            dependencies: ["CRDKafka", "ShopLookCore", "ShopLookKafka", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "shoplook",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "CTurboJPEG",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoplook-broker",
+            dependencies: [
+                "ShopLookDevBroker", "ShopLookCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Test helpers live in their own target, never in a product target.
+        .target(
+            name: "ShopLookTestSupport",
+            dependencies: ["ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker"],
+            path: "Tests/ShopLookTestSupport"
+        ),
+        .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore", "ShopLookTestSupport"]),
+        .testTarget(name: "ShopLookBlobStoreTests", dependencies: ["ShopLookBlobStore"]),
+        .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
+        .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
+    ]
+)

@@ -1,0 +1,70 @@
+/// The key of a blob: the lowercase hex SHA-256 of its bytes.
+///
+/// Only 64 lowercase hex digits are accepted, so a key can never name a path outside the store
+/// (no `/`, no `..`, no NUL).
+public struct BlobKey: Hashable, Sendable, CustomStringConvertible, Codable {
+    public let rawValue: String
+
+    public init(_ text: String) throws(BlobStoreError) {
+        guard Self.isValid(text) else { throw BlobStoreError.invalidKey(text) }
+        self.rawValue = text
+    }
+
+    public static func isValid(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        try self.init(text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// Errors of blob stores.
+public enum BlobStoreError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A key that is not 64 lowercase hex digits (for example a path).
+    case invalidKey(String)
+    case notFound(BlobKey)
+    /// Stored bytes no longer hash to their key.
+    case corrupt(BlobKey, actual: String)
+    /// An operating-system error, with the path and the system's message.
+    case io(operation: String, path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidKey(let key):
+            let shown = key.count > 80 ? String(key.prefix(80)) + "…" : key
+            return "invalid blob key \"\(shown)\": expected 64 lowercase hex digits (a SHA-256)"
+        case .notFound(let key): return "blob \(key) not found"
+        case .corrupt(let key, let actual): return "blob \(key) is corrupt: its bytes hash to \(actual)"
+        case .io(let operation, let path, let message): return "blob store \(operation) \(path): \(message)"
+        }
+    }
+
+    /// I/O errors may pass (a full disk, an unmounted volume); the others will not.
+    public var isRetriable: Bool {
+        if case .io = self { return true }
+        return false
+    }
+}
+
+/// A content-addressed store of immutable byte blobs.
+///
+/// Writing the same bytes twice gives the same key and stores them once. Implementations must make a
+/// blob visible only when it is complete and durable.
+public protocol BlobStore: Sendable {
+    /// Stores the bytes (if not already there) and returns their key.
+    func put(_ bytes: [UInt8]) async throws(BlobStoreError) -> BlobKey
+    /// The blob's bytes, checked against the key.
+    func get(_ key: BlobKey) async throws(BlobStoreError) -> [UInt8]
+    func contains(_ key: BlobKey) async throws(BlobStoreError) -> Bool
+    /// Removes a blob; removing a missing blob is not an error.
+    func delete(_ key: BlobKey) async throws(BlobStoreError)
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+
+/// An idempotent Kafka producer whose `send` returns once the broker has acknowledged the record
+/// (`acks=all`), so a caller can commit its own input offset only after its output is durable.
+///
+/// Thread-safe; share one per process.
+public final class KafkaProducer: Sendable {
+    private let client: RDKafkaProducer
+    public let configuration: KafkaProducerConfiguration
+
+    /// Creates the client. Throws a `.configuration` error for any unknown or invalid property.
+    public init(configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
+        self.configuration = configuration
+        self.client = try RDKafkaProducer(configuration: configuration, logger: logger)
+    }
+
+    /// Produces one record and waits for its delivery report.
+    ///
+    /// When the client's local queue is full, waits for room (back-pressure) instead of failing.
+    /// Throws ``KafkaError``: `isRetriable` for transient failures such as a delivery time-out.
+    public func send(_ record: KafkaRecord) async throws -> KafkaDeliveryReport {
+        var backoff = Duration.milliseconds(1)
+        while true {
+            // `nil`: the local queue was full and nothing was enqueued.
+            let report: KafkaDeliveryReport? = try await withCheckedThrowingContinuation { continuation in
+                do {
+                    if try client.enqueue(record, waiter: RDKafkaProducer.DeliveryWaiter(continuation)) == false {
+                        continuation.resume(returning: nil)
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            if let report { return report }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .milliseconds(100))
+        }
+    }
+
+    /// Produces many records concurrently and waits for all their delivery reports, in input order.
+    public func send(_ records: [KafkaRecord]) async throws -> [KafkaDeliveryReport] {
+        try await withThrowingTaskGroup(of: (Int, KafkaDeliveryReport).self) { group in
+            for (index, record) in records.enumerated() {
+                group.addTask { (index, try await self.send(record)) }
+            }
+            var reports = [KafkaDeliveryReport?](repeating: nil, count: records.count)
+            for try await (index, report) in group { reports[index] = report }
+            return reports.map { $0! }
+        }
+    }
+
+    /// Waits until every record sent so far has its delivery report.
+    public func flush(timeout: Duration = .seconds(30)) async throws {
+        let client = self.client
+        try await runBlocking { try client.flush(timeoutMilliseconds: Int32(timeout.milliseconds)) }
+    }
+
+    /// Flushes outstanding records and releases the client. Sends after `close` fail with `.closed`.
+    public func close(timeout: Duration = .seconds(30)) async throws {
+        let client = self.client
+        try await runBlocking { try client.close(timeoutMilliseconds: Int32(timeout.milliseconds)) }
+    }
+}
+
+/// Runs a blocking call on a thread of its own, off the cooperative pool.
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
+}

@@ -1,0 +1,141 @@
+import CRDKafka
+import Logging
+
+/// Builds an `rd_kafka_conf_t`, turning every rejected property into a configuration error.
+enum RDKafkaConfig {
+    static func make(_ properties: [(String, String)]) throws(KafkaError) -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaError(kind: .configuration, message: "rd_kafka_conf_new failed")
+        }
+        var errorBuffer = [CChar](repeating: 0, count: 512)
+        for (key, value) in properties {
+            let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
+            guard result == RD_KAFKA_CONF_OK else {
+                rd_kafka_conf_destroy(conf)
+                let reason = String(cBuffer: errorBuffer)
+                let what = result == RD_KAFKA_CONF_UNKNOWN ? "unknown Kafka property" : "invalid value for Kafka property"
+                throw KafkaError(kind: .configuration, message: "\(what) \(key)=\(value): \(reason)")
+            }
+        }
+        return conf
+    }
+
+    /// Creates a client handle; on failure librdkafka has not taken the configuration, so it is destroyed.
+    static func newClient(type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+        var errorBuffer = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(type, conf, &errorBuffer, errorBuffer.count) else {
+            rd_kafka_conf_destroy(conf)
+            let reason = String(cBuffer: errorBuffer)
+            throw KafkaError(kind: .configuration, message: "cannot create Kafka client: \(reason)")
+        }
+        return handle
+    }
+}
+
+extension KafkaError {
+    /// An error from a response code.
+    init(code: rd_kafka_resp_err_t, context: String, file: String = #fileID, line: Int = #line) {
+        let retriable = code == RD_KAFKA_RESP_ERR__TRANSPORT || code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
+            || code == RD_KAFKA_RESP_ERR__TIMED_OUT || code == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT
+            || code == RD_KAFKA_RESP_ERR__QUEUE_FULL || code == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT
+            || code == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION || code == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE
+            || code == RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS || code == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
+            || code == RD_KAFKA_RESP_ERR_NOT_COORDINATOR || code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+            || code == RD_KAFKA_RESP_ERR__WAIT_COORD || code == RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION
+        self.init(
+            kind: code == RD_KAFKA_RESP_ERR__FATAL ? .fatal : .client,
+            code: code.rawValue,
+            codeName: String(cString: rd_kafka_err2name(code)),
+            message: "\(context): \(String(cString: rd_kafka_err2str(code)))",
+            isRetriable: retriable, file: file, line: line)
+    }
+
+    /// An error from an `rd_kafka_error_t`, which is destroyed.
+    init(error: OpaquePointer, context: String, file: String = #fileID, line: Int = #line) {
+        let code = rd_kafka_error_code(error)
+        self.init(
+            kind: rd_kafka_error_is_fatal(error) != 0 ? .fatal : .client,
+            code: code.rawValue,
+            codeName: String(cString: rd_kafka_error_name(error)),
+            message: "\(context): \(String(cString: rd_kafka_error_string(error)))",
+            isRetriable: rd_kafka_error_is_retriable(error) != 0
+                || KafkaError(code: code, context: "").isRetriable,
+            file: file, line: line)
+        rd_kafka_error_destroy(error)
+    }
+}
+
+/// What a client's C callbacks reach through `rd_kafka_opaque`: the logger and, for consumers, the
+/// rebalance coordinator. Lives as long as the handle (the owner releases it after `rd_kafka_destroy`).
+class RDKafkaClientContext: @unchecked Sendable {
+    let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Routes librdkafka's log lines to swift-log.
+    static let logCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
+        handle, level, facility, text in
+        guard let handle, let opaque = rd_kafka_opaque(handle) else { return }
+        let context = Unmanaged<RDKafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
+        let message = "\(facility.map { String(cString: $0) } ?? ""): \(text.map { String(cString: $0) } ?? "")"
+        // syslog levels: 0–3 error, 4 warning, 5–6 notice/info, 7 debug.
+        let swiftLevel: Logger.Level = level <= 3 ? .error : level == 4 ? .warning : level <= 6 ? .info : .debug
+        context.logger.log(level: swiftLevel, "\(message)", metadata: ["component": "librdkafka"])
+    }
+
+    static let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+        _, code, reason, opaque in
+        guard let opaque else { return }
+        let context = Unmanaged<RDKafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
+        let error = rd_kafka_resp_err_t(rawValue: code)
+        let name = String(cString: rd_kafka_err2name(error))
+        let text = reason.map { String(cString: $0) } ?? ""
+        // Transport errors and "all brokers down" are transient: librdkafka reconnects by itself.
+        context.logger.warning("\(name): \(text)", metadata: ["component": "librdkafka"])
+    }
+
+    /// Overridden by consumers; the rebalance callback reaches it through the opaque.
+    func handleRebalance(_ error: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {}
+
+    func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_log_cb(conf, RDKafkaClientContext.logCallback)
+        rd_kafka_conf_set_error_cb(conf, RDKafkaClientContext.errorCallback)
+    }
+}
+
+/// Conversions between Swift partitions and `rd_kafka_topic_partition_list_t`.
+enum RDKafkaPartitionList {
+    /// A new list; the caller destroys it with `rd_kafka_topic_partition_list_destroy`.
+    static func make(_ partitions: [(KafkaTopicPartition, Int64)]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        for (tp, offset) in partitions {
+            let element = rd_kafka_topic_partition_list_add(list, tp.topic, tp.partition)!
+            element.pointee.offset = offset
+        }
+        return list
+    }
+
+    static func make(_ partitions: [KafkaTopicPartition]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        make(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+    }
+
+    static func elements(
+        _ list: UnsafePointer<rd_kafka_topic_partition_list_t>
+    ) -> [(partition: KafkaTopicPartition, offset: Int64, error: rd_kafka_resp_err_t)] {
+        (0..<Int(list.pointee.cnt)).map { index in
+            let element = list.pointee.elems[index]
+            return (KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition),
+                    element.offset, element.err)
+        }
+    }
+}
+
+extension String {
+    /// The NUL-terminated text in a C character buffer that librdkafka filled.
+    init(cBuffer: [CChar]) {
+        self.init(decoding: cBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
