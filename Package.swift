@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian, one shim target each (pkg-config name, apt provider).
@@ -35,6 +37,15 @@ let package = Package(
         .target(
             name: "ShopLookBlobStore",
             dependencies: ["ShopLookCore"]
+        ),
+        .target(
+            name: "ShopLookPipeline",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "ShopLookDevBroker",
@@ -66,7 +77,14 @@ let package = Package(
         .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookBlobStoreTests", dependencies: ["ShopLookBlobStore"]),
         .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
-        .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore"]),
+        .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
+        .testTarget(
+            name: "ShopLookPipelineTests",
+            dependencies: [
+                "ShopLookPipeline", "ShopLookTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
     ]
 )

@@ -37,8 +37,18 @@ public final class KafkaConsumer: Sendable {
     /// The next record, or `nil` once the consumer is closed. Throws on fatal client errors and on
     /// cancellation; transient broker trouble is retried inside librdkafka and logged.
     public func next() async throws -> KafkaMessage? {
-        try await poller.next()
+        try await poller.next(deadline: nil)
     }
+
+    /// The next record if one arrives within `timeout`; `nil` on time-out or once closed (see ``isClosing``).
+    /// Rebalance callbacks are served while waiting, so a caller that must hold back (all partitions paused,
+    /// a retry pending) keeps its group membership by polling with a time-out.
+    public func poll(timeout: Duration) async throws -> KafkaMessage? {
+        try await poller.next(deadline: ContinuousClock.now + timeout)
+    }
+
+    /// Whether ``close()`` has begun: no more records will be returned.
+    public var isClosing: Bool { client.isClosing }
 
     /// Records until the consumer is closed.
     public var messages: AsyncThrowingStream<KafkaMessage, any Error> {
@@ -107,11 +117,13 @@ private actor Poller {
         executor.shutdown()
     }
 
-    func next() async throws -> KafkaMessage? {
+    func next(deadline: ContinuousClock.Instant?) async throws -> KafkaMessage? {
         while true {
             try Task.checkCancellation()
             guard !client.isClosing else { return nil }
-            if let message = try client.poll(timeoutMilliseconds: 100) { return message }
+            let remaining = deadline.map { max(0, min(100, ($0 - .now).milliseconds)) } ?? 100
+            if let message = try client.poll(timeoutMilliseconds: Int32(remaining)) { return message }
+            if let deadline, ContinuousClock.now >= deadline { return nil }
             // Let other work on this thread (commit, close) run between polls.
             await Task.yield()
         }

@@ -205,7 +205,12 @@ import Testing
         #expect(message?.headers == record.headers)
         #expect(message?.header("error")?.stringValue == "bad jpeg")
         #expect(message?.timestamp != nil)
+        // Nothing else was produced: a poll with a time-out comes back empty instead of waiting forever.
+        #expect(try await consumer.poll(timeout: .milliseconds(300)) == nil)
+        #expect(!consumer.isClosing)
         try await consumer.close()
+        #expect(consumer.isClosing)
+        #expect(try await consumer.poll(timeout: .seconds(5)) == nil)
         try await producer.close()
     }
 

@@ -1,3 +1,4 @@
+import ShopLookTestSupport
 import Foundation
 import Testing
 @testable import ShopLookPostgres

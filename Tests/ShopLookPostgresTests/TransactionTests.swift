@@ -1,3 +1,4 @@
+import ShopLookTestSupport
 import Testing
 import ShopLookPostgres
 

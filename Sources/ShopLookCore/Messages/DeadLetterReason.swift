@@ -10,6 +10,8 @@ public enum DeadLetterReason: String, Sendable, Codable, CaseIterable {
     case missingBlob = "missing_blob"
     /// The message could not be processed for another reason (not JSON, unsupported version, ...).
     case invalidMessage = "invalid_message"
+    /// Processing failed with a permanent (non-retriable) error, for example a bug met by this input.
+    case processingFailed = "processing_failed"
 
     /// The reason matching a ``MessageError`` raised while decoding a message.
     public init(_ error: MessageError) {

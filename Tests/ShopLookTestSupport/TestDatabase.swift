@@ -3,8 +3,8 @@ import Logging
 import ShopLookPostgres
 
 /// Thrown (so the test fails, never skips) when no test server is configured.
-struct MissingTestDatabase: Error, CustomStringConvertible {
-    var description: String {
+public struct MissingTestDatabase: Error, CustomStringConvertible {
+    public var description: String {
         """
         SHOPLOOK_TEST_DATABASE_URL is not set: the ShopLookPostgres tests need a real PostgreSQL 15 server.
         Run the tests with `Deploy/test` (it starts the local stack and sets the variable), or by hand:
@@ -15,14 +15,14 @@ struct MissingTestDatabase: Error, CustomStringConvertible {
     }
 }
 
-enum TestDatabase {
-    static let logger: Logger = {
+public enum TestDatabase {
+    public static let logger: Logger = {
         var logger = Logger(label: "shoplook.postgres.tests")
         logger.logLevel = .warning
         return logger
     }()
 
-    static func baseURL() throws -> String {
+    public static func baseURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["SHOPLOOK_TEST_DATABASE_URL"], !url.isEmpty else {
             throw MissingTestDatabase()
         }
@@ -31,7 +31,7 @@ enum TestDatabase {
 
     /// Creates a fresh schema with a random name, runs `body` with connection settings whose `search_path`
     /// is that schema, and drops the schema afterwards (also when `body` throws).
-    static func withSchema<T>(
+    public static func withSchema<T>(
         isolation: isolated (any Actor)? = #isolation, _ body: (TestSchema) async throws -> T
     ) async throws -> T {
         let base = try baseURL()
@@ -51,29 +51,42 @@ enum TestDatabase {
         }
     }
 
+    /// A fresh schema with the project's migrations applied (`Migrations/` of this package).
+    public static func withMigratedSchema<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (TestSchema) async throws -> T
+    ) async throws -> T {
+        try await withSchema { schema in
+            try await schema.withConnection { connection in
+                _ = try await Migrator(directory: TestPaths.packageRoot.appendingPathComponent("Migrations"), logger: logger)
+                    .migrate(on: connection)
+            }
+            return try await body(schema)
+        }
+    }
+
     private static func drop(_ schema: TestSchema, _ admin: PostgresConnection) async throws {
         try await admin.simpleQuery("DROP SCHEMA " + (try PostgresIdentifier.quoted(schema.name)) + " CASCADE")
         await admin.close()
     }
 }
 
-struct TestSchema: Sendable {
-    let name: String
+public struct TestSchema: Sendable {
+    public let name: String
     /// The server URL with `options=-csearch_path=<name>`.
-    let url: String
+    public let url: String
     /// A connection outside the schema's search path, for server-side checks (terminating backends, …).
-    let admin: PostgresConnection
+    public let admin: PostgresConnection
 
-    func configuration(backoff: PostgresConfiguration.Backoff = .init()) throws -> PostgresConfiguration {
+    public func configuration(backoff: PostgresConfiguration.Backoff = .init()) throws -> PostgresConfiguration {
         try PostgresConfiguration(url, backoff: backoff)
     }
 
-    func connect() async throws -> PostgresConnection {
+    public func connect() async throws -> PostgresConnection {
         try await PostgresConnection.connect(try configuration(), logger: TestDatabase.logger)
     }
 
     /// Runs `body` with a new connection in this schema and closes it afterwards.
-    func withConnection<T>(
+    public func withConnection<T>(
         isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         let connection = try await connect()
@@ -88,7 +101,7 @@ struct TestSchema: Sendable {
     }
 
     /// Waits (bounded) until the backend `pid` has exited.
-    func waitForBackendExit(_ pid: Int) async throws {
+    public func waitForBackendExit(_ pid: Int) async throws {
         for _ in 0..<500 {
             let rows = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", [Int32(pid)])
             if try rows[0].decode(Int.self, at: 0) == 0 { return }
@@ -99,5 +112,5 @@ struct TestSchema: Sendable {
 }
 
 extension Float {
-    static let signalingNaNWithPayload = Float(bitPattern: 0x7FA0_0001)
+    public static let signalingNaNWithPayload = Float(bitPattern: 0x7FA0_0001)
 }
