@@ -48,6 +48,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ShopLookVision",
+            dependencies: ["ShopLookCore", "COpenBLAS", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "ShopLookDevBroker",
             dependencies: ["CRDKafka", "ShopLookCore", "ShopLookKafka", .product(name: "Logging", package: "swift-log")]
         ),
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
+        .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore"]),
         .testTarget(
             name: "ShopLookPipelineTests",
             dependencies: [

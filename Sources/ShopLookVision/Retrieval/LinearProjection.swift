@@ -1,0 +1,97 @@
+import Foundation
+import ShopLookCore
+
+/// A learned projection of image features for fashion similarity.
+///
+/// `z = normalize(Wᵀ x̂)` with `x̂` the L2-normalised input feature and `W` of shape `inputDimension ×
+/// outputDimension` (row-major). The embedding searched is `normalize([√α · x̂ ; √(1−α) · z])`, so the cosine
+/// of two embeddings is `α · cos(x̂₁, x̂₂) + (1 − α) · cos(z₁, z₂)`: a blend of the generic ImageNet similarity
+/// (which keeps looks apart within a class) and the learned one (which keeps classes apart). With α = 0 the
+/// embedding is `z` alone.
+public struct LinearProjection: Sendable, Equatable {
+    public var weights: Matrix
+    public var blend: Float
+
+    public init(weights: Matrix, blend: Float) {
+        precondition((0...1).contains(blend), "blend must be in 0...1")
+        self.weights = weights
+        self.blend = blend
+    }
+
+    public var inputDimension: Int { weights.rows }
+    public var projectedDimension: Int { weights.columns }
+    /// The width of the embeddings this projection produces.
+    public var outputDimension: Int { blend > 0 ? inputDimension + projectedDimension : projectedDimension }
+
+    /// Embeds feature rows (any norm). Output rows are unit-norm.
+    public func apply(_ features: Matrix) -> Matrix {
+        precondition(features.columns == inputDimension, "features have \(features.columns) columns, the projection expects \(inputDimension)")
+        var normalized = features
+        normalized.normalizeRows()
+        var projected = normalized.multiplied(by: weights)
+        projected.normalizeRows()
+        guard blend > 0 else { return projected }
+        let a = blend.squareRoot()
+        let b = (1 - blend).squareRoot()
+        var output = Matrix(rows: features.rows, columns: outputDimension)
+        for row in 0..<features.rows {
+            let base = row * outputDimension
+            for (offset, value) in normalized.row(row).enumerated() { output.values[base + offset] = a * value }
+            for (offset, value) in projected.row(row).enumerated() { output.values[base + inputDimension + offset] = b * value }
+        }
+        output.normalizeRows()
+        return output
+    }
+
+    // MARK: File format
+
+    /// `SLPROJ01`, then little-endian u32 input dimension, u32 projected dimension, f32 blend, the weights as
+    /// f32 (row-major), and the SHA-256 of everything before it.
+    static let magic = Array("SLPROJ01".utf8)
+
+    public func serialized() -> [UInt8] {
+        var bytes = Self.magic
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        append(UInt32(inputDimension))
+        append(UInt32(projectedDimension))
+        append(blend.bitPattern)
+        for value in weights.values { append(value.bitPattern) }
+        bytes += SHA256.hash(bytes)
+        return bytes
+    }
+
+    public init(serialized bytes: [UInt8]) throws(ProjectionFileError) {
+        let header = Self.magic.count + 12
+        guard bytes.count >= header + 32, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw .invalid("not a ShopLook projection file (bad magic or too short)")
+        }
+        let body = bytes.prefix(bytes.count - 32)
+        guard SHA256.hash(body) == Array(bytes.suffix(32)) else { throw .invalid("checksum mismatch: the file is corrupt") }
+        func u32(_ offset: Int) -> UInt32 {
+            bytes[offset..<(offset + 4)].enumerated().reduce(0) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        }
+        let input = Int(u32(8))
+        let output = Int(u32(12))
+        let blend = Float(bitPattern: u32(16))
+        guard input > 0, output > 0, body.count == header + input * output * 4, (0...1).contains(blend) else {
+            throw .invalid("inconsistent header: \(input)×\(output), blend \(blend), \(body.count) bytes")
+        }
+        let values = (0..<(input * output)).map { Float(bitPattern: u32(header + $0 * 4)) }
+        self.init(weights: Matrix(rows: input, columns: output, values: values), blend: blend)
+    }
+
+    /// A short id of the file's contents, part of the model version of vectors made with it.
+    public var contentID: String {
+        String(SHA256.hexDigest(serialized()).prefix(12))
+    }
+}
+
+public enum ProjectionFileError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let reason): return "projection file: \(reason)"
+        }
+    }
+}
