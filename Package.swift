@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
         .library(name: "ShopLookBlobStore", targets: ["ShopLookBlobStore"]),
+        .library(name: "ShopLookImaging", targets: ["ShopLookImaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,15 +42,17 @@ let package = Package(
         .target(
             name: "ShopLookPipeline",
             dependencies: [
-                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG"]),
+        .target(name: "ShopLookRuntimes"),
         .target(
             name: "ShopLookVision",
-            dependencies: ["ShopLookCore", "COpenBLAS", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ShopLookCore", "ShopLookImaging", "ShopLookRuntimes", "COpenBLAS", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "ShopLookDevBroker",
@@ -58,7 +61,8 @@ let package = Package(
         .executableTarget(
             name: "shoplook",
             dependencies: [
-                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "CTurboJPEG",
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
+                "ShopLookImaging", "ShopLookVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,13 +87,16 @@ let package = Package(
         .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
-        .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore"]),
+        .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging"]),
+        .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
+        .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging"]),
         .testTarget(
             name: "ShopLookPipelineTests",
             dependencies: [
-                "ShopLookPipeline", "ShopLookTestSupport",
+                "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-    ]
+    ],
+    swiftLanguageModes: [.v6]
 )

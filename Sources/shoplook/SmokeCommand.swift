@@ -1,9 +1,9 @@
 import ArgumentParser
-import CTurboJPEG
 import Foundation
 import Logging
 import ShopLookBlobStore
 import ShopLookCore
+import ShopLookImaging
 import ShopLookKafka
 import ShopLookPostgres
 
@@ -101,7 +101,7 @@ struct SmokeCommand: AsyncParsableCommand {
         step("image \(key.rawValue.prefix(12))… is in state \(state ?? "missing"); smoke test passed")
     }
 
-    /// A 256×256 colour gradient, encoded as JPEG with libjpeg-turbo.
+    /// A 256×256 colour gradient, encoded as JPEG.
     static func generatedJPEG() throws -> [UInt8] {
         let size = 256
         var pixels = [UInt8](repeating: 0, count: size * size * 3)
@@ -112,16 +112,7 @@ struct SmokeCommand: AsyncParsableCommand {
                 pixels[(y * size + x) * 3 + 2] = UInt8((x + y) / 2)
             }
         }
-        guard let compressor = tjInitCompress() else { throw ValidationError("libjpeg-turbo: cannot initialise") }
-        defer { tjDestroy(compressor) }
-        var jpeg: UnsafeMutablePointer<UInt8>?
-        var length: UInt = 0
-        let result = tjCompress2(
-            compressor, pixels, Int32(size), 0, Int32(size), Int32(TJPF_RGB.rawValue), &jpeg, &length,
-            Int32(TJSAMP_420.rawValue), 90, 0)
-        defer { tjFree(jpeg) }
-        guard result == 0, let jpeg else { throw ValidationError("libjpeg-turbo: \(String(cString: tjGetErrorStr2(compressor)))") }
-        return Array(UnsafeBufferPointer(start: jpeg, count: Int(length)))
+        return try JPEGEncoder(quality: 90).encode(try RGBImage(width: size, height: size, pixels: pixels))
     }
 }
 

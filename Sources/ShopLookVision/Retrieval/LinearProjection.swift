@@ -12,9 +12,12 @@ public struct LinearProjection: Sendable, Equatable {
     public var weights: Matrix
     public var blend: Float
 
+    /// The weights are kept at half precision (rounded here), as they are stored.
     public init(weights: Matrix, blend: Float) {
         precondition((0...1).contains(blend), "blend must be in 0...1")
-        self.weights = weights
+        var rounded = weights
+        for index in rounded.values.indices { rounded.values[index] = Float(Float16(rounded.values[index])) }
+        self.weights = rounded
         self.blend = blend
     }
 
@@ -45,9 +48,12 @@ public struct LinearProjection: Sendable, Equatable {
 
     // MARK: File format
 
-    /// `SLPROJ01`, then little-endian u32 input dimension, u32 projected dimension, f32 blend, the weights as
-    /// f32 (row-major), and the SHA-256 of everything before it.
-    static let magic = Array("SLPROJ01".utf8)
+    /// The file name of the project's trained projection, under `Models/`.
+    public static let defaultFileName = "fashion-projection.slproj"
+
+    /// `SLPROJ02`, then little-endian u32 input dimension, u32 projected dimension, f32 blend, the weights as
+    /// f16 (row-major), and the SHA-256 of everything before it.
+    static let magic = Array("SLPROJ02".utf8)
 
     public func serialized() -> [UInt8] {
         var bytes = Self.magic
@@ -55,7 +61,7 @@ public struct LinearProjection: Sendable, Equatable {
         append(UInt32(inputDimension))
         append(UInt32(projectedDimension))
         append(blend.bitPattern)
-        for value in weights.values { append(value.bitPattern) }
+        for value in weights.values { append(Float16(value).bitPattern) }
         bytes += SHA256.hash(bytes)
         return bytes
     }
@@ -73,10 +79,13 @@ public struct LinearProjection: Sendable, Equatable {
         let input = Int(u32(8))
         let output = Int(u32(12))
         let blend = Float(bitPattern: u32(16))
-        guard input > 0, output > 0, body.count == header + input * output * 4, (0...1).contains(blend) else {
+        guard input > 0, output > 0, body.count == header + input * output * 2, (0...1).contains(blend) else {
             throw .invalid("inconsistent header: \(input)×\(output), blend \(blend), \(body.count) bytes")
         }
-        let values = (0..<(input * output)).map { Float(bitPattern: u32(header + $0 * 4)) }
+        let values = (0..<(input * output)).map { index in
+            let offset = header + index * 2
+            return Float(Float16(bitPattern: UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8))
+        }
         self.init(weights: Matrix(rows: input, columns: output, values: values), blend: blend)
     }
 

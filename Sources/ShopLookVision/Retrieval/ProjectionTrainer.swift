@@ -4,8 +4,8 @@ import Foundation
 /// vector, and an image's projection is pulled towards its class's proxy and pushed from the others'
 /// (cosine logits scaled by `scale`, cross-entropy, Adam). Deterministic for a seed.
 public struct ProjectionTrainer: Sendable {
-    public var projectedDimension = 256
-    public var epochs = 40
+    public var projectedDimension = 128
+    public var epochs = 6
     public var batchSize = 128
     public var learningRate: Float = 0.002
     public var scale: Float = 16

@@ -1,0 +1,5 @@
+/// A letterboxed image and the transform that produced it.
+public struct LetterboxedImage: Sendable, Hashable {
+    public let image: RGBImage
+    public let transform: LetterboxTransform
+}

@@ -1,0 +1,187 @@
+/// Separable resampling kernels over unsafe buffers.
+enum Resampler {
+    static func resize(_ image: RGBImage, region: PixelRect, to size: ImageSize, filter: ResizeFilter) throws(ImageError) -> RGBImage {
+        guard size.width > 0, size.height > 0 else {
+            throw .invalidArgument("target size must be positive, got \(size)")
+        }
+        _ = try RGBImage.byteCount(width: size.width, height: size.height)
+        guard region.x >= 0, region.y >= 0, region.width > 0, region.height > 0,
+              region.maxX <= image.width, region.maxY <= image.height
+        else {
+            throw .invalidArgument("region \(region) is outside the \(image.width)x\(image.height) image")
+        }
+        if region.size == size {
+            return region == image.bounds ? image : try image.cropped(to: region)
+        }
+        let resolved: ResizeFilter
+        switch filter {
+        case .automatic:
+            let shrinksByTwo = region.width >= 2 * size.width || region.height >= 2 * size.height
+            resolved = shrinksByTwo ? .area : .bilinear
+        case .bilinear, .area:
+            resolved = filter
+        }
+        return image.withUnsafePixels { src in
+            RGBImage(width: size.width, height: size.height) { dst in
+                if resolved == .area {
+                    area(src, stride: image.rowStride, region: region, dst, size: size)
+                } else {
+                    bilinear(src, stride: image.rowStride, region: region, dst, size: size)
+                }
+            }
+        }
+    }
+
+    // MARK: Bilinear
+
+    /// Per-axis sample positions for bilinear interpolation with half-pixel centres.
+    private struct LinearAxis {
+        var index0: [Int]
+        var index1: [Int]
+        var fraction: [Float]
+
+        init(sourceStart: Int, sourceLength: Int, destinationLength: Int) {
+            index0 = []
+            index1 = []
+            fraction = []
+            index0.reserveCapacity(destinationLength)
+            index1.reserveCapacity(destinationLength)
+            fraction.reserveCapacity(destinationLength)
+            let scale = Double(sourceLength) / Double(destinationLength)
+            let last = Double(sourceLength - 1)
+            for d in 0..<destinationLength {
+                let s = min(max((Double(d) + 0.5) * scale - 0.5, 0), last)
+                let i0 = Int(s)
+                let i1 = min(i0 + 1, sourceLength - 1)
+                index0.append(sourceStart + i0)
+                index1.append(sourceStart + i1)
+                fraction.append(Float(s - Double(i0)))
+            }
+        }
+    }
+
+    private static func bilinear(
+        _ src: UnsafeBufferPointer<UInt8>, stride: Int, region: PixelRect,
+        _ dst: UnsafeMutableBufferPointer<UInt8>, size: ImageSize
+    ) {
+        guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+        let xs = LinearAxis(sourceStart: region.x, sourceLength: region.width, destinationLength: size.width)
+        let ys = LinearAxis(sourceStart: region.y, sourceLength: region.height, destinationLength: size.height)
+        // Byte offsets within a row.
+        let x0 = xs.index0.map { $0 * 3 }
+        let x1 = xs.index1.map { $0 * 3 }
+        x0.withUnsafeBufferPointer { x0 in
+            x1.withUnsafeBufferPointer { x1 in
+                xs.fraction.withUnsafeBufferPointer { fx in
+                    for dy in 0..<size.height {
+                        let row0 = s + ys.index0[dy] * stride
+                        let row1 = s + ys.index1[dy] * stride
+                        let wy1 = ys.fraction[dy]
+                        let wy0 = 1 - wy1
+                        var out = d + dy * size.width * 3
+                        for dx in 0..<size.width {
+                            let a = x0[dx], b = x1[dx]
+                            let wx1 = fx[dx]
+                            let wx0 = 1 - wx1
+                            for c in 0..<3 {
+                                let top = Float(row0[a + c]) * wx0 + Float(row0[b + c]) * wx1
+                                let bottom = Float(row1[a + c]) * wx0 + Float(row1[b + c]) * wx1
+                                out[c] = UInt8(min(top * wy0 + bottom * wy1 + 0.5, 255))
+                            }
+                            out += 3
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Area
+
+    /// Per-axis box-filter contributions: output `d` averages `count[d]` source samples from
+    /// `start[d]` with weights `weights[d * maxTaps ..< d * maxTaps + count[d]]` (summing to 1).
+    private struct AreaAxis {
+        var start: [Int] = []
+        var count: [Int] = []
+        var weights: [Float] = []
+        var maxTaps = 0
+
+        init(sourceLength: Int, destinationLength: Int) {
+            let scale = Double(sourceLength) / Double(destinationLength)
+            maxTaps = Int(scale.rounded(.up)) + 2
+            start.reserveCapacity(destinationLength)
+            count.reserveCapacity(destinationLength)
+            weights = [Float](repeating: 0, count: destinationLength * maxTaps)
+            for d in 0..<destinationLength {
+                let lo = Double(d) * scale
+                let hi = min(Double(d + 1) * scale, Double(sourceLength))
+                let first = min(Int(lo), sourceLength - 1)
+                let last = max(first, min(Int(hi.rounded(.up)) - 1, sourceLength - 1))
+                var taps = 0
+                var total = 0.0
+                for s in first...last {
+                    let overlap = min(Double(s + 1), hi) - max(Double(s), lo)
+                    guard overlap > 1e-9, taps < maxTaps else { continue }
+                    if taps == 0 { start.append(s) }
+                    weights[d * maxTaps + taps] = Float(overlap)
+                    total += overlap
+                    taps += 1
+                }
+                if taps == 0 { // degenerate (cannot happen for valid sizes); fall back to nearest
+                    start.append(first)
+                    weights[d * maxTaps] = 1
+                    taps = 1
+                    total = 1
+                }
+                for t in 0..<taps { weights[d * maxTaps + t] /= Float(total) }
+                count.append(taps)
+            }
+        }
+    }
+
+    private static func area(
+        _ src: UnsafeBufferPointer<UInt8>, stride: Int, region: PixelRect,
+        _ dst: UnsafeMutableBufferPointer<UInt8>, size: ImageSize
+    ) {
+        guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+        let xs = AreaAxis(sourceLength: region.width, destinationLength: size.width)
+        let ys = AreaAxis(sourceLength: region.height, destinationLength: size.height)
+        let rowLength = region.width * 3
+        // Vertical pass first (contiguous rows, vectorisable) into one float row,
+        // then the horizontal pass on that row only.
+        var accumulator = [Float](repeating: 0, count: rowLength)
+        accumulator.withUnsafeMutableBufferPointer { acc in
+            guard let a = acc.baseAddress else { return }
+            xs.weights.withUnsafeBufferPointer { wx in
+                ys.weights.withUnsafeBufferPointer { wy in
+                    for dy in 0..<size.height {
+                        let wBase = dy * ys.maxTaps
+                        a.update(repeating: 0, count: rowLength)
+                        for tap in 0..<ys.count[dy] {
+                            let w = wy[wBase + tap]
+                            let row = s + (region.y + ys.start[dy] + tap) * stride + region.x * 3
+                            for i in 0..<rowLength { a[i] += Float(row[i]) * w }
+                        }
+                        var out = d + dy * size.width * 3
+                        for dx in 0..<size.width {
+                            var r: Float = 0, g: Float = 0, b: Float = 0
+                            var p = a + xs.start[dx] * 3
+                            let xBase = dx * xs.maxTaps
+                            for tap in 0..<xs.count[dx] {
+                                let w = wx[xBase + tap]
+                                r += p[0] * w
+                                g += p[1] * w
+                                b += p[2] * w
+                                p += 3
+                            }
+                            out[0] = UInt8(min(max(r + 0.5, 0), 255))
+                            out[1] = UInt8(min(max(g + 0.5, 0), 255))
+                            out[2] = UInt8(min(max(b + 0.5, 0), 255))
+                            out += 3
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

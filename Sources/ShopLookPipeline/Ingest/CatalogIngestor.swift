@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookImaging
+import ShopLookKafka
+import ShopLookPostgres
+
+/// What happened to one ingest item.
+public enum IngestResult: Sendable, Equatable {
+    /// A new image, now in the pipeline.
+    case new
+    /// The same bytes were uploaded before (the product is linked to the existing image). `requeued` when
+    /// the earlier upload never left the `new` state, so its message was produced again.
+    case duplicate(requeued: Bool)
+    /// Not taken in, with the reason.
+    case rejected(String)
+}
+
+/// Counts of an ingest run.
+public struct IngestSummary: Sendable, Equatable, CustomStringConvertible {
+    public var new = 0
+    public var duplicate = 0
+    public var requeued = 0
+    public var rejected: [(file: String, reason: String)] = []
+
+    public init() {}
+
+    public var total: Int { new + duplicate + rejected.count }
+
+    mutating func add(_ result: IngestResult, file: String) {
+        switch result {
+        case .new: new += 1
+        case .duplicate(let requeued):
+            duplicate += 1
+            if requeued { self.requeued += 1 }
+        case .rejected(let reason): rejected.append((file, reason))
+        }
+    }
+
+    public var description: String {
+        "\(total) files: \(new) new, \(duplicate) duplicate\(requeued > 0 ? " (\(requeued) requeued)" : ""), \(rejected.count) rejected"
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.new == rhs.new && lhs.duplicate == rhs.duplicate && lhs.requeued == rhs.requeued
+            && lhs.rejected.map(\.file) == rhs.rejected.map(\.file) && lhs.rejected.map(\.reason) == rhs.rejected.map(\.reason)
+    }
+}
+
+/// Takes catalog uploads into the pipeline: bytes to the blob store, product and image rows to PostgreSQL,
+/// a `new-image` message to Kafka — in that order, so a message never names an image that is not stored.
+///
+/// Idempotent: the image id is the SHA-256 of the bytes; running the same ingest again finds duplicates,
+/// and re-produces the message of any image still in state `new` (an earlier run that stopped between the
+/// database write and the message).
+public struct CatalogIngestor: Sendable {
+    /// Files larger than this are rejected before they are read whole.
+    public var maximumFileBytes = 32 << 20
+    let store: any BlobStore
+    let pool: PostgresPool
+    let producer: KafkaProducer
+    let codec: MessageCodec
+    let topics: ShopLookTopics
+
+    public init(store: any BlobStore, pool: PostgresPool, producer: KafkaProducer, codec: MessageCodec, topics: ShopLookTopics) {
+        self.store = store
+        self.pool = pool
+        self.producer = producer
+        self.codec = codec
+        self.topics = topics
+    }
+
+    /// Ingests the items, `concurrency` at a time, calling `progress` after each.
+    public func ingest(
+        _ items: [IngestItem], concurrency: Int = 8, progress: @Sendable (Int, IngestSummary) -> Void = { _, _ in }
+    ) async throws -> IngestSummary {
+        var summary = IngestSummary()
+        var done = 0
+        try await withThrowingTaskGroup(of: (IngestItem, IngestResult).self) { group in
+            var pending = items.makeIterator()
+            for _ in 0..<max(1, concurrency) {
+                guard let item = pending.next() else { break }
+                group.addTask { (item, try await self.ingest(item)) }
+            }
+            while let (item, result) = try await group.next() {
+                summary.add(result, file: item.file.path)
+                done += 1
+                progress(done, summary)
+                if let item = pending.next() { group.addTask { (item, try await self.ingest(item)) } }
+            }
+        }
+        return summary
+    }
+
+    /// Ingests one item. Throws only for transient infrastructure failures (after retries); bad input is
+    /// a `.rejected` result.
+    public func ingest(_ item: IngestItem) async throws -> IngestResult {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: item.file.path)
+        guard let size = (attributes?[.size] as? NSNumber)?.intValue else {
+            return .rejected("cannot read the file")
+        }
+        guard size <= maximumFileBytes else {
+            return .rejected("file too large: \(size) bytes (limit \(maximumFileBytes))")
+        }
+        guard let data = FileManager.default.contents(atPath: item.file.path) else {
+            return .rejected("cannot read the file")
+        }
+        let bytes = [UInt8](data)
+        let format = ImageFormat.detect(bytes)
+        guard format == .jpeg else {
+            return .rejected(format == .empty ? "empty file" : "unsupported format: \(format) (only JPEG is accepted)")
+        }
+        let key = try await store.put(bytes)
+        let category = item.category
+        let superCategory = category.flatMap(CategoryTaxonomy.superCategory(for:))
+        let (inserted, state) = try await pool.retrying { connection in
+            try await connection.transaction { connection in
+                let row = try await connection.query(
+                    """
+                    INSERT INTO images (image_id, blob_key, source, byte_size) VALUES ($1, $2, 'catalog', $3)
+                    ON CONFLICT (image_id) DO UPDATE SET blob_key = images.blob_key
+                    RETURNING (xmax = 0) AS inserted, state
+                    """, [key.rawValue, key.rawValue, bytes.count])[0]
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO products (product_id, title, url, category, super_category) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (product_id) DO UPDATE SET
+                        title = COALESCE(EXCLUDED.title, products.title),
+                        url = COALESCE(EXCLUDED.url, products.url),
+                        category = COALESCE(EXCLUDED.category, products.category),
+                        super_category = COALESCE(EXCLUDED.super_category, products.super_category)
+                    """, [item.productID, item.title, item.url, category, superCategory?.rawValue])
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO product_images (product_id, image_id, category_hint) VALUES ($1, $2, $3)
+                    ON CONFLICT (product_id, image_id) DO NOTHING
+                    """, [item.productID, key.rawValue, category])
+                return (try row.decode(Bool.self, at: 0), try row.decode(String.self, at: 1))
+            }
+        }
+        guard inserted || state == "new" else { return .duplicate(requeued: false) }
+        let message = NewImageMessage(
+            imageID: key.rawValue, blobKey: key.rawValue, source: .catalog, productID: item.productID, category: category,
+            superCategory: superCategory, byteSize: bytes.count, uploadedAt: Date())
+        _ = try await producer.send(KafkaRecord(
+            topic: topics.newImage, key: Array(key.rawValue.utf8), value: try codec.encode(message)))
+        return inserted ? .new : .duplicate(requeued: true)
+    }
+}

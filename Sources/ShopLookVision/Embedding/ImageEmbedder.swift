@@ -1,0 +1,195 @@
+import Foundation
+import ShopLookCore
+import ShopLookImaging
+import ShopLookRuntimes
+
+/// An embedding of one image crop.
+public struct Embedding: Sendable {
+    /// The searchable vector, unit L2 norm (the features, through the learned projection when one is
+    /// configured).
+    public var vector: [Float]
+    /// The features before any projection: per view, the 1280-d pooled CNN features scaled to unit norm,
+    /// concatenated.
+    public var features: [Float]
+    /// EfficientNet-Lite0's 1000 ImageNet logits for the first view (fine categories come from them).
+    public var logits: [Float]
+}
+
+/// How a crop becomes the model's 224×224 input(s).
+public enum EmbeddingFraming: String, Sendable, CaseIterable {
+    /// Resize the shorter side to 256, centre-crop 224 (the model's ImageNet evaluation framing).
+    case centerCrop = "center-crop"
+    /// Fit the whole crop into 224×224, padding with its background colour: nothing of the article is cut off.
+    case pad
+    /// Both views, their features concatenated: the centre crop sees detail, the padded view the shape.
+    case multiView = "multi-view"
+
+    /// The single views, in feature order.
+    var views: [EmbeddingFraming] { self == .multiView ? [.centerCrop, .pad] : [self] }
+}
+
+/// EfficientNet-Lite0 through ONNX Runtime: batched, on a dedicated thread.
+///
+/// Input preprocessing: RGB, framed to 224×224, `(x − 127) / 128`, NCHW. Output: the 1280-d pooled features
+/// (L2-normalised, or passed through a ``LinearProjection``) and the logits.
+public actor ImageEmbedder {
+    public nonisolated let modelVersion: String
+    /// The width of ``Embedding/vector``.
+    public nonisolated let dimension: Int
+    /// The width of ``Embedding/features`` (1280 per view).
+    public nonisolated let featureDimension: Int
+    public nonisolated let framing: EmbeddingFraming
+    public nonisolated let maximumBatch: Int
+    private let executor: DedicatedThreadExecutor
+    private let session: OnnxSession
+    private let projection: LinearProjection?
+    private var prepared: [Int: OnnxPreparedRun] = [:]
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    static let inputSide = 224
+    static let featureCount = 1280
+    static let classCount = 1000
+    static let normalization = TensorNormalization(scale: 1, mean: SIMD3(repeating: 127), std: SIMD3(repeating: 128))
+
+    /// - Parameters:
+    ///   - threads: ONNX Runtime intra-op threads.
+    ///   - projection: a learned projection applied to the features (its content id joins the model version).
+    public init(
+        models: ModelFiles, threads: Int = 1, framing: EmbeddingFraming = .centerCrop, projection: LinearProjection? = nil,
+        maximumBatch: Int = 16
+    ) throws(VisionError) {
+        guard (1...64).contains(threads), (1...256).contains(maximumBatch) else {
+            throw .invalidArgument("threads must be 1…64 and the batch 1…256")
+        }
+        let featureDimension = Self.featureCount * framing.views.count
+        if let projection, projection.inputDimension != featureDimension {
+            throw .invalidArgument(
+                "the projection expects \(projection.inputDimension)-d features, the \(framing.rawValue) framing gives \(featureDimension)")
+        }
+        let modelPath = try models.efficientNetLite0.path
+        let baseVersion = try models.versionID(of: "efficientnet-lite0")
+        do {
+            let runtime = try OnnxRuntime(modelsDirectory: models.directory.path)
+            var options = OnnxSessionOptions()
+            options.intraOpThreads = threads
+            session = try OnnxSession(runtime: runtime, modelPath: modelPath, options: options)
+        } catch {
+            throw .runtime(error)
+        }
+        self.projection = projection
+        self.framing = framing
+        self.maximumBatch = maximumBatch
+        self.featureDimension = featureDimension
+        self.dimension = projection?.outputDimension ?? featureDimension
+        var version = baseVersion
+        if framing != .centerCrop { version += "+\(framing.rawValue)" }
+        if let projection { version += "+projection@\(projection.contentID)" }
+        self.modelVersion = version
+        self.executor = DedicatedThreadExecutor(name: "image-embedder")
+    }
+
+    deinit {
+        executor.shutdown()
+    }
+
+    /// Embeds crops (any size), in order. `paddings` gives each crop's fill colour for the `.pad` framing
+    /// (its background); white when absent. `mirrored` embeds the crops flipped left to right (a training
+    /// augmentation).
+    public func embed(_ images: [RGBImage], paddings: [RGBColor]? = nil, mirrored: Bool = false) throws(VisionError) -> [Embedding] {
+        if let paddings, paddings.count != images.count {
+            throw .invalidArgument("\(images.count) images but \(paddings.count) padding colours")
+        }
+        var result: [Embedding] = []
+        result.reserveCapacity(images.count)
+        var start = 0
+        while start < images.count {
+            let end = min(start + maximumBatch, images.count)
+            let fill = paddings.map { Array($0[start..<end]) } ?? Array(repeating: RGBColor(r: 255, g: 255, b: 255), count: end - start)
+            result += try embedBatch(Array(images[start..<end]), paddings: fill, mirrored: mirrored)
+            start = end
+        }
+        return result
+    }
+
+    /// The model's input for one crop and one view: 224×224 RGB.
+    public nonisolated func framed(_ image: RGBImage, view: EmbeddingFraming, padding: RGBColor) throws(VisionError) -> RGBImage {
+        let side = Self.inputSide
+        do throws(ImageError) {
+            switch view {
+            case .multiView:
+                throw ImageError.invalidArgument("multi-view is not a single view")
+            case .centerCrop:
+                let scaled = image.width == side && image.height == side ? image : try image.resized(shorterSide: 256)
+                return try scaled.centerCropped(resizedTo: ImageSize(width: side, height: side))
+            case .pad:
+                return try image.letterboxed(to: ImageSize(width: side, height: side), padding: padding).image
+            }
+        } catch {
+            throw .image(error)
+        }
+    }
+
+    private func embedBatch(_ images: [RGBImage], paddings: [RGBColor], mirrored: Bool) throws(VisionError) -> [Embedding] {
+        let views = framing.views
+        let count = images.count
+        // Rows of the model batch: image-major, view-minor.
+        let rowsInBatch = count * views.count
+        let run = try preparedRun(batch: rowsInBatch)
+        let plane = Self.inputSide * Self.inputSide * 3
+        do {
+            for (index, original) in images.enumerated() {
+                let image = mirrored ? original.applyingOrientation(.upMirrored) : original
+                for (viewIndex, view) in views.enumerated() {
+                    let input = try framed(image, view: view, padding: paddings[index])
+                    let row = index * views.count + viewIndex
+                    try run.withInputBuffer(0) { (buffer: UnsafeMutableBufferPointer<Float>) throws(ImageError) in
+                        try input.writeTensor(
+                            into: UnsafeMutableBufferPointer(rebasing: buffer[(row * plane)..<((row + 1) * plane)]),
+                            layout: .nchw, normalization: Self.normalization)
+                    }
+                }
+            }
+            try run.run()
+        } catch let error as ImageError {
+            throw .image(error)
+        } catch let error as RuntimeError {
+            throw .runtime(error)
+        } catch {
+            throw .invalidArgument("\(error)")
+        }
+        let featureIndex = (try? run.outputIndex("features")) ?? 0
+        let logitIndex = (try? run.outputIndex("logits")) ?? 1
+        // Each view's features scaled to unit norm, then the views of an image side by side.
+        var perView = run.withOutputBuffer(featureIndex) {
+            Matrix(rows: rowsInBatch, columns: Self.featureCount, values: Array($0.prefix(rowsInBatch * Self.featureCount)))
+        }
+        perView.normalizeRows()
+        let features = Matrix(rows: count, columns: featureDimension, values: perView.values)
+        let logits = run.withOutputBuffer(logitIndex) { Array($0.prefix(rowsInBatch * Self.classCount)) }
+        var vectors: Matrix
+        if let projection {
+            vectors = projection.apply(features)
+        } else {
+            vectors = features
+            vectors.normalizeRows()
+        }
+        return (0..<count).map { row in
+            let logitRow = row * views.count
+            return Embedding(
+                vector: Array(vectors.row(row)), features: Array(features.row(row)),
+                logits: Array(logits[(logitRow * Self.classCount)..<((logitRow + 1) * Self.classCount)]))
+        }
+    }
+
+    private func preparedRun(batch: Int) throws(VisionError) -> OnnxPreparedRun {
+        if let run = prepared[batch] { return run }
+        do {
+            let run = try session.prepare(inputShapes: ["input": [batch, 3, Self.inputSide, Self.inputSide]])
+            prepared[batch] = run
+            return run
+        } catch {
+            throw .runtime(error)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import ShopLookCore
+import ShopLookVision
+
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train the learned parts of the vision pipeline.", subcommands: [TrainProjectionCommand.self])
+}
+
+struct TrainProjectionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projection",
+        abstract: "Learn a projection of the ImageNet features for fashion similarity from a labelled catalog (class subfolders).",
+        discussion: """
+            Holds out --dev-fraction of the catalog to choose the blend between the plain and the learned \
+            similarity, reports the held-out precision, then trains on the whole catalog and writes the file.
+            """)
+
+    @OptionGroup var vision: VisionOptions
+
+    @Option(help: "Training catalog folder (class subfolders of JPEGs).")
+    var catalog: String
+
+    @Option(help: "Where to write the projection.")
+    var output: String
+
+    @Option(help: "Projected dimension.")
+    var dimension = 128
+
+    @Option(help: "Training epochs.")
+    var epochs = 6
+
+    @Option(help: "Share of the catalog held out to choose the blend.")
+    var devFraction = 0.2
+
+    @Option(help: "Candidate blends (weight of the plain similarity), comma-separated.")
+    var blends = "0,0.3"
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    func run() async throws {
+        var plain = vision
+        plain.projection = "none"
+        let embedder = try plain.embedder()
+        let folder = LabelledFolder(path: catalog)
+        // Every photo twice: as it is and mirrored (an augmentation: garments look alike either way round).
+        let (features, labels, _) = try await folder.embed(with: embedder, features: true)
+        let (mirroredFeatures, mirroredLabels, _) = try await folder.embed(with: embedder, features: true, mirrored: true)
+        guard labels == mirroredLabels else { throw ValidationError("the catalog changed while it was read") }
+        let classes = Array(Set(labels)).sorted()
+        let indices = labels.map { classes.firstIndex(of: $0)! }
+        var trainer = ProjectionTrainer()
+        trainer.projectedDimension = dimension
+        trainer.epochs = epochs
+        trainer.seed = seed
+
+        // A fixed split by photo: a multiplicative hash of the row index sends about devFraction to dev.
+        let devRows = (0..<labels.count).filter { Double(($0 &* 2_654_435_761) % 1000) / 1000 < devFraction }
+        let devSet = Set(devRows)
+        let trainRows = (0..<labels.count).filter { !devSet.contains($0) }
+        func rows(_ selection: [Int], of matrix: Matrix) -> Matrix {
+            Matrix(rows: selection.count, columns: matrix.columns, values: selection.flatMap { matrix.row($0) })
+        }
+        func augmented(_ selection: [Int]) -> (Matrix, [Int]) {
+            let both = Matrix(
+                rows: selection.count * 2, columns: features.columns,
+                values: rows(selection, of: features).values + rows(selection, of: mirroredFeatures).values)
+            return (both, selection.map { indices[$0] } + selection.map { indices[$0] })
+        }
+        let candidates = blends.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard !candidates.isEmpty, candidates.allSatisfy({ (0...1).contains($0) }) else {
+            throw ValidationError("--blends must be numbers in 0...1")
+        }
+        let devCatalog = rows(trainRows, of: features)
+        let devQueries = rows(devRows, of: features)
+        let plainDev = RetrievalEvaluation.evaluate(
+            catalog: devCatalog, catalogLabels: trainRows.map { labels[$0] }, queries: devQueries,
+            queryLabels: devRows.map { labels[$0] }, group: { _ in nil })
+        let (heldOutX, heldOutY) = augmented(trainRows)
+        let heldOut = trainer.train(features: heldOutX, labels: heldOutY, classCount: classes.count, blend: 0)
+        var results: [(Float, Double)] = []
+        for blend in candidates {
+            let projection = LinearProjection(weights: heldOut.weights, blend: blend)
+            let metrics = RetrievalEvaluation.evaluate(
+                catalog: projection.apply(devCatalog), catalogLabels: trainRows.map { labels[$0] },
+                queries: projection.apply(devQueries), queryLabels: devRows.map { labels[$0] }, group: { _ in nil })
+            results.append((blend, metrics.precisionAt10))
+        }
+        let best = results.max { $0.1 < $1.1 }!
+        let (allX, allY) = augmented(Array(0..<labels.count))
+        let final = trainer.train(features: allX, labels: allY, classCount: classes.count, blend: best.0)
+        let bytes = final.serialized()
+        try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        JSONLineWriter().write([
+            "output": output, "framing": embedder.framing.rawValue, "classes": classes, "catalog": labels.count,
+            "dev": devRows.count, "dev_precision_at_10_plain": plainDev.precisionAt10,
+            "dev_precision_at_10_by_blend": results.map { ["blend": Double($0.0), "precision_at_10": $0.1] as [String: Any] },
+            "blend": Double(best.0), "dimension": dimension, "content_id": final.contentID, "bytes": bytes.count,
+        ])
+    }
+}
