@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "ShopLookPipeline",
             dependencies: [
-                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging",
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookVision",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "ShopLookPipelineTests",
             dependencies: [
-                "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore",
+                "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
