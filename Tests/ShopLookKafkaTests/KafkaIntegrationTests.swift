@@ -46,6 +46,13 @@ import Testing
         var expectedStart: [Int32: Int64] = [0: 0, 1: 0, 2: 0]
         for message in await firstSeen.value { expectedStart[message.partition] = max(expectedStart[message.partition]!, message.offset + 1) }
 
+        // Inspecting the group does not join it: the lag is what the first consumer left uncommitted.
+        let inspector = try KafkaGroupInspector(configuration: broker.kafkaConfiguration(), groupID: "g", logger: logger)
+        let lagAfterFirst = try await inspector.lag(topic: "restart")
+        #expect(lagAfterFirst.count == 3)
+        #expect(lagAfterFirst.map(\.lag).reduce(0, +) == 45)
+        #expect(lagAfterFirst.map(\.highWatermark).reduce(0, +) == 90)
+
         let second = try KafkaConsumer(configuration: broker.consumerConfiguration(group: "g"), topics: ["restart"], logger: logger)
         let partitions = (0..<3).map { KafkaTopicPartition(topic: "restart", partition: Int32($0)) }
         let committed = try await second.committedOffsets(partitions)
@@ -57,6 +64,7 @@ import Testing
             try await consume(second, into: secondSeen, until: { $0.count >= 45 })
         }
         try await second.close()
+        #expect(try await inspector.lag(topic: "restart").map(\.lag).reduce(0, +) == 0)
         let firstValues = await firstSeen.value.map { String(decoding: $0.value, as: UTF8.self) }
         let secondMessages = await secondSeen.value
         for partition in Int32(0)..<3 {

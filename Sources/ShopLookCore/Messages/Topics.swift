@@ -66,4 +66,9 @@ public struct ShopLookTopics: Sendable, Equatable {
     public func all() -> [(name: String, partitions: Int)] {
         Self.defaultPartitions.map { (name: prefix + $0.name, partitions: $0.partitions) }
     }
+
+    /// The consumer group of a stage's workers (every process of the stage shares it).
+    public func consumerGroup(for stage: PipelineStage) -> String {
+        prefix + "shoplook-" + stage.rawValue
+    }
 }

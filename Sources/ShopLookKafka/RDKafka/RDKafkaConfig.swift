@@ -122,6 +122,22 @@ enum RDKafkaPartitionList {
         make(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
     }
 
+    /// The group's committed offsets for these partitions (a round trip to the group coordinator);
+    /// partitions without a committed offset are left out.
+    static func committed(
+        handle: OpaquePointer, _ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32
+    ) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        let list = make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let result = rd_kafka_committed(handle, list, timeoutMilliseconds)
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: "committed offsets") }
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        for element in elements(list) where element.offset >= 0 {
+            offsets[element.partition] = element.offset
+        }
+        return offsets
+    }
+
     static func elements(
         _ list: UnsafePointer<rd_kafka_topic_partition_list_t>
     ) -> [(partition: KafkaTopicPartition, offset: Int64, error: rd_kafka_resp_err_t)] {

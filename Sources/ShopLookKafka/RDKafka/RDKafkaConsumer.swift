@@ -139,15 +139,7 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
     }
 
     func committed(_ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
-        let list = RDKafkaPartitionList.make(partitions)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let result = rd_kafka_committed(handle, list, timeoutMilliseconds)
-        if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: "committed offsets") }
-        var offsets: [KafkaTopicPartition: Int64] = [:]
-        for element in RDKafkaPartitionList.elements(list) where element.offset >= 0 {
-            offsets[element.partition] = element.offset
-        }
-        return offsets
+        try RDKafkaPartitionList.committed(handle: handle, partitions, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {

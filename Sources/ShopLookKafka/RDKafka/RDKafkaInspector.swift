@@ -1,0 +1,51 @@
+import CRDKafka
+import Logging
+
+/// A consumer-type handle that never subscribes: it reads a group's committed offsets and the topics'
+/// watermarks without joining the group (so inspecting a running stage never triggers a rebalance).
+final class RDKafkaInspector: RDKafkaClientContext, @unchecked Sendable {
+    private var handle: OpaquePointer!
+
+    init(configuration: KafkaConfiguration, groupID: String, logger: Logger) throws(KafkaError) {
+        super.init(logger: logger)
+        let conf = try RDKafkaConfig.make([
+            ("bootstrap.servers", configuration.bootstrapServers), ("client.id", configuration.clientID), ("group.id", groupID),
+            ("enable.auto.commit", "false"),
+        ] + configuration.properties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        install(on: conf)
+        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf)
+    }
+
+    deinit {
+        if let handle { rd_kafka_destroy(handle) }
+    }
+
+    /// The number of partitions of a topic (from the cluster's metadata).
+    func partitionCount(topic: String, timeoutMilliseconds: Int32) throws(KafkaError) -> Int {
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+            throw KafkaError(kind: .client, message: "cannot create a handle for topic \(topic)")
+        }
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let result = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(code: result, context: "metadata of \(topic)") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt == 1 else { throw KafkaError(kind: .client, message: "no metadata for topic \(topic)") }
+        let entry = metadata.pointee.topics[0]
+        if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: entry.err, context: "topic \(topic)") }
+        return Int(entry.partition_cnt)
+    }
+
+    /// Low and high watermarks (the first offset kept and the next offset to be written).
+    func watermarks(_ partition: KafkaTopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let result = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: "watermarks of \(partition)") }
+        return (low, high)
+    }
+
+    func committed(_ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        try RDKafkaPartitionList.committed(handle: handle, partitions, timeoutMilliseconds: timeoutMilliseconds)
+    }
+}
