@@ -50,6 +50,7 @@ let package = Package(
         ),
         .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG"]),
         .target(name: "ShopLookRuntimes"),
+        .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
             name: "ShopLookVision",
             dependencies: ["ShopLookCore", "ShopLookImaging", "ShopLookRuntimes", "COpenBLAS", .product(name: "Logging", package: "swift-log")]
@@ -62,7 +63,7 @@ let package = Package(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
-                "ShopLookImaging", "ShopLookVision",
+                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,6 +90,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
+        .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging"]),
         .testTarget(
             name: "ShopLookPipelineTests",

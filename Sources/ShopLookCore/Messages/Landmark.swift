@@ -1,5 +1,5 @@
 /// One body landmark from the pose model (33 per person, MediaPipe BlazePose order).
-public struct Landmark: Sendable, Equatable, Codable {
+public struct Landmark: Sendable, Hashable, Codable {
     /// Horizontal position in image pixels (may fall slightly outside the image).
     public var x: Double
     /// Vertical position in image pixels (may fall slightly outside the image).

@@ -1,0 +1,74 @@
+import ShopLookCore
+import ShopLookImaging
+import ShopLookRuntimes
+
+/// Detector + landmark model: the pose stage's per-image work.
+///
+/// Runs single-threaded (XNNPACK `num_threads = 1` by default). Not thread-safe: use one
+/// instance per thread / worker; instances may share one ``LiteRtRuntime``.
+public final class PoseEstimator {
+    public let detector: PoseDetector
+    public let landmarker: PoseLandmarker
+    /// Also return the segmentation mask (one 256×256 sigmoid pass; off by default).
+    public var includeMask: Bool
+    /// Decoder for ``estimate(jpeg:)`` (applies EXIF orientation).
+    public var decoder = JPEGDecoder()
+
+    public init(detector: PoseDetector, landmarker: PoseLandmarker, includeMask: Bool = false) {
+        self.detector = detector
+        self.landmarker = landmarker
+        self.includeMask = includeMask
+    }
+
+    /// Loads both BlazePose models from `files` into `runtime`.
+    public convenience init(
+        runtime: LiteRtRuntime, files: PoseModelFiles, minimumScore: Float = 0.5, threads: Int = 1, includeMask: Bool = false
+    ) throws(PoseError) {
+        try self.init(
+            detector: PoseDetector(runtime: runtime, modelPath: files.poseDetector, minimumScore: minimumScore, threads: threads),
+            landmarker: PoseLandmarker(runtime: runtime, modelPath: files.poseLandmarks, threads: threads),
+            includeMask: includeMask)
+    }
+
+    /// Decodes (EXIF-oriented) JPEG bytes and estimates.
+    public func estimate(jpeg: [UInt8]) throws(PoseError) -> PoseResult {
+        let image: RGBImage
+        do {
+            image = try decoder.decode(jpeg)
+        } catch {
+            throw .image(error)
+        }
+        return try estimate(image)
+    }
+
+    /// Detects people and runs the landmark model on the largest one.
+    public func estimate(_ image: RGBImage) throws(PoseError) -> PoseResult {
+        let detections = try detector.detect(image)
+        // Largest whole-body ROI = the nearest / most prominent person (ties: best score, first).
+        guard let chosen = detections.enumerated().max(by: { a, b in
+            a.element.roi.size != b.element.roi.size ? a.element.roi.size < b.element.roi.size : a.offset > b.offset
+        })?.element else {
+            return PoseResult(detections: [], landmarks: nil, roi: nil, personBox: nil, presenceScore: 0, mask: nil,
+                              imageWidth: image.width, imageHeight: image.height)
+        }
+        let found = try landmarker.landmarks(in: image, roi: chosen.roi, includeMask: includeMask)
+        return PoseResult(
+            detections: detections, landmarks: found.landmarks, roi: found.roi,
+            personBox: Self.bounds(of: found.landmarks, width: image.width, height: image.height),
+            presenceScore: found.presenceScore, mask: found.mask, imageWidth: image.width, imageHeight: image.height)
+    }
+
+    /// Bounds of the present landmarks (presence ≥ 0.5), clipped to the image.
+    static func bounds(of landmarks: [Landmark], width: Int, height: Int) -> PoseBox? {
+        let present = landmarks.filter { $0.presence >= 0.5 }
+        guard !present.isEmpty else { return nil }
+        let w = Double(width), h = Double(height)
+        let box = PoseBox(
+            minX: min(max(present.map(\.x).min()!, 0), w), minY: min(max(present.map(\.y).min()!, 0), h),
+            maxX: min(max(present.map(\.x).max()!, 0), w), maxY: min(max(present.map(\.y).max()!, 0), h))
+        return box.area > 0 ? box : nil
+    }
+}
+
+@available(*, unavailable, message: "PoseEstimator is not thread-safe; use one per thread (or actor)")
+extension PoseEstimator: Sendable {}

@@ -1,0 +1,86 @@
+import ShopLookCore
+/// The rules turning a ``PoseResult`` into a ``PoseVerdict``, with their thresholds.
+///
+/// 1. No detection, or pose presence < `minimumPresence` → `no_person`.
+/// 2. Full body needs, in each of three groups — shoulders (11, 12), hips (23, 24), feet
+///    (ankles 27, 28, heels 29, 30, foot indices 31, 32) — at least one landmark that is
+///    *seen*: visibility ≥ `minimumVisibility`, presence ≥ `minimumVisibility`, and inside the
+///    image (within `margin` × image side of its border). Otherwise → `partial`.
+///    One per group (not both) so that side views, where the far limb is hidden, still count.
+///    The head must be in the picture too: the nose or an ear inside the image with presence
+///    ≥ `minimumVisibility` (visibility is not required: it is low on back views).
+/// 3. Side: shoulder width (distance between 11 and 12) < `sideRatio` × torso height
+///    (mid-shoulder to mid-hip) → `full_side`.
+/// 4. Front vs back: a frontal person's left shoulder (11) appears on the image's right
+///    (x11 > x12), and their face is visible (max visibility of nose 0, eyes 2 and 5 ≥
+///    `minimumVisibility`). Face not visible → `full_back`; face visible with the shoulders in
+///    back order (x11 < x12, e.g. looking over the shoulder) → `full_back`; else `full_front`.
+///    The face decides first because BlazePose tends to label a back view as if it were frontal.
+public struct PoseVerdictRules: Sendable, Hashable {
+    public var minimumPresence = 0.7
+    public var minimumVisibility = 0.5
+    /// Allowed overshoot past the image border, as a fraction of the image's width/height.
+    public var margin = 0.0
+    public var sideRatio = 0.35
+
+    public init() {}
+
+    /// The verdict and a short reason (for logs and evaluation reports).
+    public func assess(_ result: PoseResult) -> (verdict: PoseVerdict, reason: String) {
+        guard result.people > 0, let lm = result.landmarks, lm.count >= PoseLandmarkIndex.bodyCount else {
+            return (.noPerson, "no detection")
+        }
+        guard result.presenceScore >= minimumPresence else {
+            return (.noPerson, "pose presence \(rounded(result.presenceScore)) < \(minimumPresence)")
+        }
+        let seen = { (index: PoseLandmarkIndex) in self.isSeen(lm[index], width: result.imageWidth, height: result.imageHeight) }
+        let groups: [(String, [PoseLandmarkIndex])] = [
+            ("shoulders", [.leftShoulder, .rightShoulder]),
+            ("hips", [.leftHip, .rightHip]),
+            ("feet", [.leftAnkle, .rightAnkle, .leftHeel, .rightHeel, .leftFootIndex, .rightFootIndex]),
+        ]
+        var missing = groups.filter { !$0.1.contains(where: seen) }.map(\.0)
+        let headInside = [PoseLandmarkIndex.nose, .leftEar, .rightEar].contains {
+            lm[$0].presence >= minimumVisibility && isInside(lm[$0], width: result.imageWidth, height: result.imageHeight)
+        }
+        if !headInside { missing.insert("head", at: 0) }
+        if !missing.isEmpty {
+            return (.partial, "not seen: \(missing.joined(separator: ", "))")
+        }
+        let ls = lm[.leftShoulder], rs = lm[.rightShoulder], lh = lm[.leftHip], rh = lm[.rightHip]
+        let shoulderWidth = distance(ls.x, ls.y, rs.x, rs.y)
+        let torso = distance((ls.x + rs.x) / 2, (ls.y + rs.y) / 2, (lh.x + rh.x) / 2, (lh.y + rh.y) / 2)
+        let ratio = torso > 0 ? shoulderWidth / torso : 0
+        if ratio < sideRatio {
+            return (.fullSide, "shoulder width / torso height \(rounded(ratio)) < \(sideRatio)")
+        }
+        let face = [lm[.nose], lm[.leftEye], lm[.rightEye]].map(\.visibility).max() ?? 0
+        guard face >= minimumVisibility else {
+            return (.fullBack, "face visibility \(rounded(face)) < \(minimumVisibility)")
+        }
+        if ls.x < rs.x {
+            return (.fullBack, "face visible but left shoulder on the image's left")
+        }
+        return (.fullFront, "face visible, left shoulder on the image's right, width/torso \(rounded(ratio))")
+    }
+
+    /// Just the verdict.
+    public func verdict(_ result: PoseResult) -> PoseVerdict { assess(result).verdict }
+
+    func isSeen(_ landmark: Landmark, width: Int, height: Int) -> Bool {
+        landmark.visibility >= minimumVisibility && landmark.presence >= minimumVisibility
+            && isInside(landmark, width: width, height: height)
+    }
+
+    func isInside(_ landmark: Landmark, width: Int, height: Int) -> Bool {
+        let mx = margin * Double(width), my = margin * Double(height)
+        return landmark.x >= -mx && landmark.x <= Double(width) + mx
+            && landmark.y >= -my && landmark.y <= Double(height) + my
+    }
+
+    private func distance(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Double {
+        ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).squareRoot()
+    }
+
+    private func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}
