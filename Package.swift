@@ -7,11 +7,13 @@ let package = Package(
     products: [
         .executable(name: "shoplook", targets: ["shoplook"]),
         .executable(name: "shoplook-broker", targets: ["shoplook-broker"]),
+        .executable(name: "shoplook-index-bench", targets: ["shoplook-index-bench"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
         .library(name: "ShopLookBlobStore", targets: ["ShopLookBlobStore"]),
         .library(name: "ShopLookImaging", targets: ["ShopLookImaging"]),
+        .library(name: "ShopLookIndex", targets: ["ShopLookIndex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +52,14 @@ let package = Package(
         ),
         .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG"]),
         .target(name: "ShopLookRuntimes"),
+        // Vector index: IVF-PQ with SIMD kernels (AVX2 / AVX-512BW / F16C) chosen at run time; no global -m flags.
+        .target(name: "CShopLookSIMD", dependencies: ["COpenBLAS"]),
+        .target(name: "ShopLookIndex", dependencies: ["COpenBLAS", "CShopLookSIMD"]),
+        .executableTarget(
+            name: "shoplook-index-bench",
+            dependencies: ["ShopLookIndex", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/IndexBench"
+        ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
             name: "ShopLookVision",
@@ -90,6 +100,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
+        .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging"]),
         .testTarget(
