@@ -51,7 +51,7 @@ let package = Package(
             ]
         ),
         .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG"]),
-        .target(name: "ShopLookRuntimes"),
+        .target(name: "ShopLookRuntimes", dependencies: ["ShopLookCore"]),
         // Vector index: IVF-PQ with SIMD kernels (AVX2 / AVX-512BW / F16C) chosen at run time; no global -m flags.
         .target(name: "CShopLookSIMD", dependencies: ["COpenBLAS"]),
         .target(name: "ShopLookIndex", dependencies: ["COpenBLAS", "CShopLookSIMD"]),
@@ -102,11 +102,11 @@ let package = Package(
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
-        .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging"]),
+        .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
         .testTarget(
             name: "ShopLookPipelineTests",
             dependencies: [
-                "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision",
+                "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision", "ShopLookRuntimes",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -22,11 +22,19 @@ public final class PoseEstimator {
 
     /// Loads both BlazePose models from `files` into `runtime`.
     public convenience init(
-        runtime: LiteRtRuntime, files: PoseModelFiles, minimumScore: Float = 0.5, threads: Int = 1, includeMask: Bool = false
+        runtime: LiteRtRuntime, files: ModelFiles, minimumScore: Float = 0.5, threads: Int = 1, includeMask: Bool = false
     ) throws(PoseError) {
+        let detectorPath: String
+        let landmarksPath: String
+        do {
+            detectorPath = try files.poseDetector.path
+            landmarksPath = try files.poseLandmarks.path
+        } catch {
+            throw .runtime(error)
+        }
         try self.init(
-            detector: PoseDetector(runtime: runtime, modelPath: files.poseDetector, minimumScore: minimumScore, threads: threads),
-            landmarker: PoseLandmarker(runtime: runtime, modelPath: files.poseLandmarks, threads: threads),
+            detector: PoseDetector(runtime: runtime, modelPath: detectorPath, minimumScore: minimumScore, threads: threads),
+            landmarker: PoseLandmarker(runtime: runtime, modelPath: landmarksPath, threads: threads),
             includeMask: includeMask)
     }
 

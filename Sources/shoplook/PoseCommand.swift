@@ -20,8 +20,8 @@ struct PoseCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() throws {
-        let modelFiles = try models.map { PoseModelFiles(directory: $0) } ?? PoseModelFiles.locate(environment: Settings.environment)
-        let runtime = try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary)
+        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let runtime = try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path)
         let estimator = try PoseEstimator(runtime: runtime, files: modelFiles)
         let rules = PoseVerdictRules()
         let output = JSONLineWriter()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShopLookCore
 import ShopLookImaging
+import ShopLookRuntimes
 import ShopLookVision
 
 struct VisionOptions: ParsableArguments {

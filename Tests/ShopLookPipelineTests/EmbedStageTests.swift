@@ -7,6 +7,7 @@ import ShopLookKafka
 import ShopLookPipeline
 import ShopLookPostgres
 import ShopLookTestSupport
+import ShopLookRuntimes
 import ShopLookVision
 import Testing
 

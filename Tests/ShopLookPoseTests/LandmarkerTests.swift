@@ -8,7 +8,7 @@ struct LandmarkerTests {
     func astronaut() throws {
         let image = try TestModels.image("astronaut.jpg")
         let detection = try #require(try TestModels.detector().detect(image).first)
-        let landmarker = try PoseLandmarker(runtime: TestModels.runtime(), modelPath: TestModels.files.poseLandmarks)
+        let landmarker = try PoseLandmarker(runtime: TestModels.runtime(), modelPath: TestModels.files.poseLandmarks.path)
         let result = try landmarker.landmarks(in: image, roi: detection.roi, includeMask: true)
         for (i, l) in result.landmarks.enumerated() {
             print("lm", i, Int(l.x), Int(l.y), Int(l.z), (l.visibility * 100).rounded() / 100, (l.presence * 100).rounded() / 100)

@@ -11,7 +11,7 @@ enum TestModels {
         return env.isEmpty ? root.appendingPathComponent(".models").path : env
     }()
 
-    static let files = PoseModelFiles(directory: directory)
+    static let files = ModelFiles(directory: URL(fileURLWithPath: directory))
 
     /// Throws a clear "run Deploy/fetch-models" error when anything is missing.
     static func require() throws {
@@ -41,7 +41,7 @@ enum TestModels {
     }
 
     static func detector(minimumScore: Float = 0.5) throws -> PoseDetector {
-        try PoseDetector(runtime: runtime(), modelPath: files.poseDetector, minimumScore: minimumScore)
+        try PoseDetector(runtime: runtime(), modelPath: files.poseDetector.path, minimumScore: minimumScore)
     }
 
     static func estimator() throws -> PoseEstimator {

@@ -1,5 +1,6 @@
 import Foundation
 import ShopLookImaging
+import ShopLookRuntimes
 import ShopLookVision
 import Testing
 

@@ -67,9 +67,10 @@ public actor ImageEmbedder {
             throw .invalidArgument(
                 "the projection expects \(projection.inputDimension)-d features, the \(framing.rawValue) framing gives \(featureDimension)")
         }
-        let modelPath = try models.efficientNetLite0.path
-        let baseVersion = try models.versionID(of: "efficientnet-lite0")
+        let baseVersion: String
         do {
+            let modelPath = try models.efficientNetLite0.path
+            baseVersion = try models.versionID(of: "efficientnet-lite0")
             let runtime = try OnnxRuntime(modelsDirectory: models.directory.path)
             var options = OnnxSessionOptions()
             options.intraOpThreads = threads
