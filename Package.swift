@@ -45,6 +45,7 @@ let package = Package(
             name: "ShopLookPipeline",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookVision",
+                "ShopLookPose",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,6 +108,7 @@ let package = Package(
             name: "ShopLookPipelineTests",
             dependencies: [
                 "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision", "ShopLookRuntimes",
+                "ShopLookPose",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import ShopLookCore
+import ShopLookPipeline
 import ShopLookPose
 import ShopLookRuntimes
 
@@ -40,5 +42,52 @@ struct PoseCommand: AsyncParsableCommand {
                 output.write(["file": file, "error": "\(error)"])
             }
         }
+    }
+}
+
+struct EvalPoseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pose",
+        abstract: "Pose-filter accuracy on labelled photos (a CSV with columns file and label; paths relative to the CSV).",
+        discussion: "Prints accuracy, full_front-vs-rest accuracy, precision and recall, and the confusion matrix as JSON.")
+
+    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
+    var models: String?
+
+    @Option(help: "The labels CSV (file,label,...).")
+    var labels: String
+
+    func run() throws {
+        let csv = URL(fileURLWithPath: labels)
+        let rows = try CSVReader.parse(try String(contentsOf: csv, encoding: .utf8))
+        guard let header = rows.first, let fileColumn = header.firstIndex(of: "file"), let labelColumn = header.firstIndex(of: "label") else {
+            throw ValidationError("\(labels) needs a header with file and label columns")
+        }
+        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let estimator = try PoseEstimator(runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles)
+        let rules = PoseVerdictRules()
+        var truth: [PoseVerdict] = []
+        var verdicts: [PoseVerdict] = []
+        var failures: [[String: Any]] = []
+        for row in rows.dropFirst() where row.count > max(fileColumn, labelColumn) {
+            guard let label = PoseVerdict(rawValue: row[labelColumn]) else {
+                throw ValidationError("unknown label \(row[labelColumn]) for \(row[fileColumn])")
+            }
+            let path = csv.deletingLastPathComponent().appendingPathComponent(row[fileColumn]).path
+            do {
+                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the file") }
+                verdicts.append(rules.verdict(try estimator.estimate(jpeg: [UInt8](data))))
+                truth.append(label)
+            } catch {
+                failures.append(["file": row[fileColumn], "error": "\(error)"])
+            }
+        }
+        let evaluation = PoseEvaluation(labels: truth, verdicts: verdicts)
+        JSONLineWriter().write([
+            "photos": evaluation.photos, "failed": failures.count, "accuracy": evaluation.accuracy,
+            "full_front_accuracy": evaluation.fullFrontAccuracy, "full_front_precision": evaluation.fullFrontPrecision,
+            "full_front_recall": evaluation.fullFrontRecall, "confusion": evaluation.confusion.mapValues { $0 as Any },
+            "failures": failures,
+        ])
     }
 }

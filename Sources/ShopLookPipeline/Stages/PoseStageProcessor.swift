@@ -1,0 +1,105 @@
+import Foundation
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookImaging
+import ShopLookKafka
+import ShopLookPose
+import ShopLookPostgres
+
+/// The pose stage: `new-image` → BlazePose verdict in PostgreSQL → `pose-filtered` for the photos the
+/// catalog keeps.
+///
+/// - `full_front`: a full-body frontal shot; forwarded as a person photo with its landmarks.
+/// - `no_person`: a product-only photo; forwarded as a product photo (one article, trimmed later).
+/// - anything else (`partial`, `full_back`, `full_side`): recorded, the image `rejected` with the reason.
+/// Undecodable images and images over the limits are dead-lettered with the reason; a missing blob too.
+public struct PoseStageProcessor: StageProcessor {
+    public typealias Input = NewImageMessage
+
+    let pose: PoseService
+    let store: any BlobStore
+    let pool: PostgresPool
+    let codec: MessageCodec
+    let topics: ShopLookTopics
+
+    public init(pose: PoseService, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics) {
+        self.pose = pose
+        self.store = store
+        self.pool = pool
+        self.codec = codec
+        self.topics = topics
+    }
+
+    public func process(_ inputs: [StageInput<NewImageMessage>]) async throws -> [StageOutcome] {
+        var outcomes: [StageOutcome] = []
+        for input in inputs {
+            outcomes.append(try await process(input.message))
+        }
+        return outcomes
+    }
+
+    private func load(_ key: String) async -> Result<[UInt8], BlobStoreError> {
+        do {
+            return .success(try await store.get(try BlobKey(key)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func process(_ message: NewImageMessage) async throws -> StageOutcome {
+        let bytes: [UInt8]
+        switch await load(message.blobKey) {
+        case .success(let loaded):
+            bytes = loaded
+        case .failure(let error):
+            guard FailureClassification(error) == .permanent else { throw error }
+            return .deadLetter(.missingBlob, "image \(message.imageID): \(error)")
+        }
+        let assessment: PoseAssessment
+        do {
+            assessment = try await pose.assess(jpeg: bytes)
+        } catch {
+            if case .image(let imageError) = error {
+                switch imageError {
+                case .inputTooLarge, .imageTooLarge: return .deadLetter(.limitExceeded, "image \(message.imageID): \(imageError)")
+                default: return .deadLetter(.undecodableImage, "image \(message.imageID): \(imageError)")
+                }
+            }
+            throw error
+        }
+        let verdict = assessment.verdict
+        let result = assessment.result
+        let kept = verdict == .fullFront || verdict == .noPerson
+        let box = verdict == .noPerson ? nil : assessment.personBox
+        let landmarks = verdict == .noPerson ? nil : result.landmarks
+        let reason = kept ? nil : "pose: \(verdict.rawValue) (\(assessment.reason))"
+        try await pool.retrying { connection in
+            try await connection.transaction { connection in
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO pose_results (image_id, model_version, verdict, score, people, box_x0, box_y0, box_x1, box_y1, landmarks)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    ON CONFLICT (image_id) DO UPDATE SET model_version = EXCLUDED.model_version, verdict = EXCLUDED.verdict,
+                        score = EXCLUDED.score, people = EXCLUDED.people, box_x0 = EXCLUDED.box_x0, box_y0 = EXCLUDED.box_y0,
+                        box_x1 = EXCLUDED.box_x1, box_y1 = EXCLUDED.box_y1, landmarks = EXCLUDED.landmarks
+                    """,
+                    [message.imageID, pose.modelVersion, verdict.rawValue, Float(min(1, max(0, result.presenceScore))),
+                     verdict == .noPerson ? 0 : result.people, box.map { Float($0.x0) }, box.map { Float($0.y0) },
+                     box.map { Float($0.x1) }, box.map { Float($0.y1) },
+                     landmarks.map { Float32Vector(values: $0.flatMap { [Float($0.x), Float($0.y), Float($0.z), Float($0.visibility), Float($0.presence)] }) }])
+                _ = try await connection.execute(
+                    """
+                    UPDATE images SET width = $2, height = $3, state = $4, state_reason = $5
+                    WHERE image_id = $1 AND state IN ('new', 'pose_filtered', 'rejected')
+                    """, [message.imageID, result.imageWidth, result.imageHeight, kept ? "pose_filtered" : "rejected", reason])
+            }
+        }
+        guard kept else { return .finished }
+        let output = PoseFilteredMessage(
+            imageID: message.imageID, blobKey: message.blobKey, source: message.source, productID: message.productID,
+            category: message.category, superCategory: message.superCategory, kind: verdict == .noPerson ? .product : .person,
+            verdict: verdict, score: min(1, max(0, result.presenceScore)), imageWidth: result.imageWidth, imageHeight: result.imageHeight,
+            personBox: box, landmarks: landmarks)
+        return .forward([KafkaRecord(topic: topics.poseFiltered, key: Array(message.imageID.utf8), value: try codec.encode(output))])
+    }
+}

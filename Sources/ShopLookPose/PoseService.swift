@@ -1,0 +1,68 @@
+import Foundation
+import ShopLookCore
+import ShopLookImaging
+import ShopLookRuntimes
+
+/// A pose verdict with what it was decided from.
+public struct PoseAssessment: Sendable {
+    public var result: PoseResult
+    public var verdict: PoseVerdict
+    /// Why (for example "not seen: feet").
+    public var reason: String
+
+    /// The box around the landmarks BlazePose places inside the image (presence ≥ 0.5), clamped to it.
+    public var personBox: BoundingBox? {
+        guard let landmarks = result.landmarks else { return nil }
+        let placed = landmarks.filter { $0.presence >= 0.5 }
+        guard !placed.isEmpty else { return nil }
+        let width = Double(result.imageWidth)
+        let height = Double(result.imageHeight)
+        let x0 = max(0, placed.map(\.x).min()!), y0 = max(0, placed.map(\.y).min()!)
+        let x1 = min(width, placed.map(\.x).max()!), y1 = min(height, placed.map(\.y).max()!)
+        guard x1 > x0, y1 > y0 else { return nil }
+        return BoundingBox(x0: x0, y0: y0, x1: x1, y1: y1)
+    }
+}
+
+/// BlazePose on a dedicated thread, for concurrent callers (the pose stage, query jobs).
+public actor PoseService {
+    /// `blazepose-full@` and the first 12 hex digits of the SHA-256 of both model files.
+    public nonisolated let modelVersion: String
+    private let executor: DedicatedThreadExecutor
+    private let estimator: PoseEstimator
+    private let rules: PoseVerdictRules
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    public init(files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), decoder: JPEGDecoder = JPEGDecoder()) throws(PoseError) {
+        let runtime: LiteRtRuntime
+        var hasher = SHA256()
+        do throws(RuntimeError) {
+            runtime = try LiteRtRuntime(libraryPath: try files.liteRtLibrary.path)
+            for url in [try files.poseDetector, try files.poseLandmarks] {
+                guard let data = FileManager.default.contents(atPath: url.path) else {
+                    throw RuntimeError.fileMissing(path: url.path, hint: RuntimeError.fetchModelsHint)
+                }
+                hasher.update([UInt8](data))
+            }
+        } catch {
+            throw .runtime(error)
+        }
+        estimator = try PoseEstimator(runtime: runtime, files: files)
+        estimator.decoder = decoder
+        self.rules = rules
+        modelVersion = "blazepose-full@" + String(hasher.finalize().hexString.prefix(12))
+        executor = DedicatedThreadExecutor(name: "pose")
+    }
+
+    deinit {
+        executor.shutdown()
+    }
+
+    /// Decodes (EXIF-oriented) JPEG bytes, runs BlazePose and applies the verdict rules.
+    public func assess(jpeg: [UInt8]) throws(PoseError) -> PoseAssessment {
+        let result = try estimator.estimate(jpeg: jpeg)
+        let (verdict, reason) = rules.assess(result)
+        return PoseAssessment(result: result, verdict: verdict, reason: reason)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookKafka
+import ShopLookPipeline
+import ShopLookPose
+import ShopLookPostgres
+import ShopLookRuntimes
+import ShopLookTestSupport
+import Testing
+
+/// The pose stage on real BlazePose models, real photos (the fetched test data), a real broker and PostgreSQL.
+@Suite(.serialized) struct PoseStageTests {
+    let logger: Logger = {
+        var logger = Logger(label: "pose-stage-test")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    @Test func keepsProductPhotosRejectsPartialShotsAndDeadLettersBadImages() async throws {
+        let models = ModelFiles(directory: TestPaths.packageRoot.appendingPathComponent(".models"))
+        let testdata = models.directory.appendingPathComponent("testdata")
+        let topics = ShopLookTopics(prefix: "pose.")
+        let broker = try await TestBroker(topics: [topics.newImage: 2, topics.poseFiltered: 2, topics.deadLetter(for: .pose): 1])
+        defer { broker.stop() }
+        let blobs = FileManager.default.temporaryDirectory.appendingPathComponent("pose-blobs-\(UUID())")
+        try await TestDatabase.withMigratedSchema { schema in
+            let pool = PostgresPool(configuration: try schema.configuration(), maximumConnections: 2, logger: logger)
+            let store = try FileBlobStore(root: blobs)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger)
+            let codec = try MessageCodec()
+
+            let cat = [UInt8](try Data(contentsOf: testdata.appendingPathComponent("chelsea.jpg")))
+            let astronaut = [UInt8](try Data(contentsOf: testdata.appendingPathComponent("astronaut.jpg")))
+            let truncated = Array(cat.prefix(600))
+            var ids: [String: String] = [:]
+            for (name, bytes) in [("cat", cat), ("astronaut", astronaut), ("truncated", truncated)] {
+                let key = try await store.put(bytes)
+                ids[name] = key.rawValue
+                try await pool.withConnection { connection in
+                    _ = try await connection.execute(
+                        "INSERT INTO images (image_id, blob_key, source, byte_size) VALUES ($1, $1, 'catalog', $2)", [key.rawValue, bytes.count])
+                }
+            }
+            let missing = SHA256.hexDigest(Array("never stored".utf8))
+            for imageID in [ids["cat"]!, ids["astronaut"]!, ids["truncated"]!, missing] {
+                let message = NewImageMessage(imageID: imageID, blobKey: imageID, source: .catalog, byteSize: 1, uploadedAt: Date())
+                _ = try await producer.send(KafkaRecord(topic: topics.newImage, key: Array(imageID.utf8), value: try codec.encode(message)))
+            }
+
+            let processor = PoseStageProcessor(pose: try PoseService(files: models), store: store, pool: pool, codec: codec, topics: topics)
+            let worker = StageWorker(
+                configuration: StageWorkerConfiguration(stage: .pose, topics: topics, consumer: broker.consumerConfiguration(group: "pose")),
+                processor: processor, producer: producer, pool: pool, codec: codec, logger: logger)
+            let running = Task { try await worker.run() }
+            let reader = try KafkaConsumer(
+                configuration: broker.consumerConfiguration(group: "reader"), topics: [topics.poseFiltered, topics.deadLetter(for: .pose)],
+                logger: logger)
+            let (kept, deadLetters) = try await withTimeout(.seconds(90), "pose outputs") {
+                var kept: [PoseFilteredMessage] = []
+                var deadLetters: [String] = []
+                while kept.isEmpty || deadLetters.count < 2, let record = try await reader.next() {
+                    if record.topic == topics.poseFiltered {
+                        kept.append(try codec.decode(PoseFilteredMessage.self, from: record.value))
+                    } else {
+                        deadLetters.append(record.header("error_kind")?.stringValue ?? "")
+                    }
+                }
+                return (kept, deadLetters)
+            }
+            worker.stop()
+            try await running.value
+
+            #expect(kept.map(\.imageID) == [ids["cat"]!])
+            #expect(kept.first?.kind == .product && kept.first?.verdict == .noPerson && kept.first?.landmarks == nil)
+            #expect(kept.first?.imageWidth == 451 && kept.first?.imageHeight == 300)
+            #expect(deadLetters.sorted() == ["missing_blob", "undecodable_image"])
+
+            let rows = try await pool.withConnection { connection in
+                try await connection.query(
+                    """
+                    SELECT i.image_id, i.state, i.state_reason, p.verdict, p.people, octet_length(p.landmarks)
+                    FROM images i LEFT JOIN pose_results p USING (image_id) ORDER BY i.image_id
+                    """)
+            }
+            var byImage: [String: (String, String?, String?, Int?, Int?)] = [:]
+            for row in rows {
+                byImage[try row.decode(String.self, at: 0)] = (
+                    try row.decode(String.self, at: 1), try row.decode(String?.self, at: 2), try row.decode(String?.self, at: 3),
+                    try row.decode(Int?.self, at: 4), try row.decode(Int?.self, at: 5))
+            }
+            #expect(byImage[ids["cat"]!]?.0 == "pose_filtered" && byImage[ids["cat"]!]?.2 == "no_person")
+            let person = byImage[ids["astronaut"]!]
+            #expect(person?.0 == "rejected" && person?.2 == "partial" && person?.3 == 1 && person?.4 == 33 * 5 * 4)
+            #expect(person?.1?.contains("partial") == true)
+            #expect(byImage[ids["truncated"]!]?.2 == nil, "dead-lettered: no pose result")
+            try await reader.close()
+            try await producer.close()
+            await pool.close()
+        }
+        try? FileManager.default.removeItem(at: blobs)
+    }
+}
