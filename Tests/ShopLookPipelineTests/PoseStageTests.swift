@@ -95,6 +95,8 @@ import Testing
             #expect(person?.0 == "rejected" && person?.2 == "partial" && person?.3 == 1 && person?.4 == 33 * 5 * 4)
             #expect(person?.1?.contains("partial") == true)
             #expect(byImage[ids["truncated"]!]?.2 == nil, "dead-lettered: no pose result")
+            #expect(byImage[ids["truncated"]!]?.0 == "dead_lettered")
+            #expect(byImage[ids["truncated"]!]?.1?.hasPrefix("undecodable_image") == true)
             try await reader.close()
             try await producer.close()
             await pool.close()

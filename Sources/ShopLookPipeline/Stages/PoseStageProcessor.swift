@@ -12,7 +12,8 @@ import ShopLookPostgres
 /// - `full_front`: a full-body frontal shot; forwarded as a person photo with its landmarks.
 /// - `no_person`: a product-only photo; forwarded as a product photo (one article, trimmed later).
 /// - anything else (`partial`, `full_back`, `full_side`): recorded, the image `rejected` with the reason.
-/// Undecodable images and images over the limits are dead-lettered with the reason; a missing blob too.
+/// Undecodable images and images over the limits are dead-lettered with the reason (the image row goes to
+/// `dead_lettered`); a missing blob too.
 public struct PoseStageProcessor: StageProcessor {
     public typealias Input = NewImageMessage
 
@@ -38,6 +39,17 @@ public struct PoseStageProcessor: StageProcessor {
         return outcomes
     }
 
+    /// Marks the image `dead_lettered` with the reason (its terminal state), then lets the worker
+    /// dead-letter the message.
+    private func deadLetter(_ message: NewImageMessage, _ reason: DeadLetterReason, _ text: String) async throws -> StageOutcome {
+        try await pool.retrying { connection in
+            _ = try await connection.execute(
+                "UPDATE images SET state = 'dead_lettered', state_reason = $2 WHERE image_id = $1 AND state IN ('new', 'dead_lettered')",
+                [message.imageID, "\(reason.rawValue): \(text)"])
+        }
+        return .deadLetter(reason, text)
+    }
+
     private func load(_ key: String) async -> Result<[UInt8], BlobStoreError> {
         do {
             return .success(try await store.get(try BlobKey(key)))
@@ -53,7 +65,7 @@ public struct PoseStageProcessor: StageProcessor {
             bytes = loaded
         case .failure(let error):
             guard FailureClassification(error) == .permanent else { throw error }
-            return .deadLetter(.missingBlob, "image \(message.imageID): \(error)")
+            return try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)")
         }
         let assessment: PoseAssessment
         do {
@@ -61,8 +73,10 @@ public struct PoseStageProcessor: StageProcessor {
         } catch {
             if case .image(let imageError) = error {
                 switch imageError {
-                case .inputTooLarge, .imageTooLarge: return .deadLetter(.limitExceeded, "image \(message.imageID): \(imageError)")
-                default: return .deadLetter(.undecodableImage, "image \(message.imageID): \(imageError)")
+                case .inputTooLarge, .imageTooLarge:
+                    return try await deadLetter(message, .limitExceeded, "image \(message.imageID): \(imageError)")
+                default:
+                    return try await deadLetter(message, .undecodableImage, "image \(message.imageID): \(imageError)")
                 }
             }
             throw error
