@@ -1,3 +1,4 @@
+import ShopLookCore
 import Foundation
 
 /// Settings shared by producers and consumers. Each typed property names the librdkafka key it sets;
@@ -144,12 +145,5 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
         ]
         result += kafka.properties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return result
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -1,3 +1,4 @@
+import ShopLookCore
 import Logging
 
 /// Consumer-group progress without joining the group: committed offsets against the topics' high

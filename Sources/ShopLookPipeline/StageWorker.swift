@@ -240,10 +240,3 @@ struct StageMetrics: Sendable {
         batchLatency = Timer(label: "shoplook_stage_batch_duration_seconds", dimensions: dimensions)
     }
 }
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

@@ -1,3 +1,4 @@
+import ShopLookCore
 extension PostgresConfiguration {
     /// Exponential back-off with jitter, bounded in total.
     ///
@@ -40,14 +41,6 @@ extension PostgresConfiguration {
         public func delay(beforeRetry attempt: Int) -> Duration {
             delay(beforeRetry: attempt, randomSample: Double.random(in: 0..<1))
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
 

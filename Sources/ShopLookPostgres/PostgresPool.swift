@@ -1,3 +1,4 @@
+import ShopLookCore
 import Logging
 
 /// A fixed-size pool of ``PostgresConnection``s.

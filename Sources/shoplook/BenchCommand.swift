@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCore
 import ShopLookImaging
 import ShopLookVision
 
@@ -46,7 +47,7 @@ struct BenchEmbedCommand: AsyncParsableCommand {
                 let start = ContinuousClock.now
                 _ = try await embedder.embed(input)
                 let elapsed = ContinuousClock.now - start
-                times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+                times.append(elapsed.seconds * 1e3)
             }
             let median = times.sorted()[times.count / 2]
             batches[String(size)] = [

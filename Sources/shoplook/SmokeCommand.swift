@@ -115,10 +115,3 @@ struct SmokeCommand: AsyncParsableCommand {
         return try JPEGEncoder(quality: 90).encode(try RGBImage(width: size, height: size, pixels: pixels))
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
