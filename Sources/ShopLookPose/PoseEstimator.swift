@@ -56,12 +56,12 @@ public final class PoseEstimator {
         guard let chosen = detections.enumerated().max(by: { a, b in
             a.element.roi.size != b.element.roi.size ? a.element.roi.size < b.element.roi.size : a.offset > b.offset
         })?.element else {
-            return PoseResult(detections: [], landmarks: nil, roi: nil, personBox: nil, presenceScore: 0, mask: nil,
+            return PoseResult(detections: [], detectionScore: 0, landmarks: nil, roi: nil, personBox: nil, presenceScore: 0, mask: nil,
                               imageWidth: image.width, imageHeight: image.height)
         }
         let found = try landmarker.landmarks(in: image, roi: chosen.roi, includeMask: includeMask)
         return PoseResult(
-            detections: detections, landmarks: found.landmarks, roi: found.roi,
+            detections: detections, detectionScore: Double(chosen.score), landmarks: found.landmarks, roi: found.roi,
             personBox: Self.bounds(of: found.landmarks, width: image.width, height: image.height),
             presenceScore: found.presenceScore, mask: found.mask, imageWidth: image.width, imageHeight: image.height)
     }

@@ -5,6 +5,10 @@ public struct PoseResult: Sendable, Hashable {
     public var people: Int { detections.count }
     /// Every detection, best score first.
     public var detections: [PoseDetection]
+    /// The detector's score for the person the landmarks belong to (0 when nobody was found).
+    /// The detector is face-anchored: garments alone, which the landmark model sometimes reads
+    /// as a confident pose, score low here.
+    public var detectionScore: Double
     /// The 33 landmarks of the largest person (largest ROI), or `nil` when nobody was found.
     public var landmarks: [Landmark]?
     /// The ROI the landmarks were computed in.
@@ -20,9 +24,10 @@ public struct PoseResult: Sendable, Hashable {
     public var imageWidth: Int
     public var imageHeight: Int
 
-    public init(detections: [PoseDetection], landmarks: [Landmark]?, roi: PoseROI?, personBox: PoseBox?,
+    public init(detections: [PoseDetection], detectionScore: Double, landmarks: [Landmark]?, roi: PoseROI?, personBox: PoseBox?,
                 presenceScore: Double, mask: PoseMask?, imageWidth: Int, imageHeight: Int) {
         self.detections = detections
+        self.detectionScore = detectionScore
         self.landmarks = landmarks
         self.roi = roi
         self.personBox = personBox

@@ -9,6 +9,8 @@ public struct PoseAssessment: Sendable {
     public var verdict: PoseVerdict
     /// Why (for example "not seen: feet").
     public var reason: String
+    /// Where the articles are, for `full_front` (empty otherwise).
+    public var regions: [ArticleRegion]
 
     /// The box around the landmarks BlazePose places inside the image (presence ≥ 0.5), clamped to it.
     public var personBox: BoundingBox? {
@@ -31,10 +33,14 @@ public actor PoseService {
     private let executor: DedicatedThreadExecutor
     private let estimator: PoseEstimator
     private let rules: PoseVerdictRules
+    private let locator: ArticleLocator
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    public init(files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), decoder: JPEGDecoder = JPEGDecoder()) throws(PoseError) {
+    public init(
+        files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), locator: ArticleLocator = ArticleLocator(),
+        decoder: JPEGDecoder = JPEGDecoder()
+    ) throws(PoseError) {
         let runtime: LiteRtRuntime
         var hasher = SHA256()
         do throws(RuntimeError) {
@@ -48,9 +54,10 @@ public actor PoseService {
         } catch {
             throw .runtime(error)
         }
-        estimator = try PoseEstimator(runtime: runtime, files: files)
+        estimator = try PoseEstimator(runtime: runtime, files: files, includeMask: true)
         estimator.decoder = decoder
         self.rules = rules
+        self.locator = locator
         modelVersion = "blazepose-full@" + String(hasher.finalize().hexString.prefix(12))
         executor = DedicatedThreadExecutor(name: "pose")
     }
@@ -59,10 +66,11 @@ public actor PoseService {
         executor.shutdown()
     }
 
-    /// Decodes (EXIF-oriented) JPEG bytes, runs BlazePose and applies the verdict rules.
+    /// Decodes (EXIF-oriented) JPEG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
+    /// shots, locates the articles.
     public func assess(jpeg: [UInt8]) throws(PoseError) -> PoseAssessment {
         let result = try estimator.estimate(jpeg: jpeg)
         let (verdict, reason) = rules.assess(result)
-        return PoseAssessment(result: result, verdict: verdict, reason: reason)
+        return PoseAssessment(result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result) : [])
     }
 }

@@ -1,12 +1,16 @@
 import ShopLookCore
 /// The rules turning a ``PoseResult`` into a ``PoseVerdict``, with their thresholds.
 ///
-/// 1. No detection, or pose presence < `minimumPresence` → `no_person`.
+/// 1. No detection, detector score < `minimumDetectionScore`, or pose presence < `minimumPresence`
+///    → `no_person`. The detector is face-anchored, so garments alone (which the landmark model may
+///    read as a confident pose) score low there: on `people/` they scored 0.51–0.75, people 0.82–0.99.
 /// 2. Full body needs, in each of three groups — shoulders (11, 12), hips (23, 24), feet
 ///    (ankles 27, 28, heels 29, 30, foot indices 31, 32) — at least one landmark that is
 ///    *seen*: visibility ≥ `minimumVisibility`, presence ≥ `minimumVisibility`, and inside the
 ///    image (within `margin` × image side of its border). Otherwise → `partial`.
 ///    One per group (not both) so that side views, where the far limb is hidden, still count.
+///    Feet hidden under a long skirt or dress have low visibility; they still count when all four
+///    heel and toe landmarks are *placed* (presence ≥ `minimumVisibility`) inside the image.
 ///    The head must be in the picture too: the nose or an ear inside the image with presence
 ///    ≥ `minimumVisibility` (visibility is not required: it is low on back views).
 /// 3. Side: shoulder width (distance between 11 and 12) < `sideRatio` × torso height
@@ -16,12 +20,16 @@ import ShopLookCore
 ///    `minimumVisibility`). Face not visible → `full_back`; face visible with the shoulders in
 ///    back order (x11 < x12, e.g. looking over the shoulder) → `full_back`; else `full_front`.
 ///    The face decides first because BlazePose tends to label a back view as if it were frontal.
+///
+/// Thresholds chosen on `people/` (see `shoplook eval pose`) and checked on `ccp/` (699 street photos,
+/// nearly all full-body frontal: 688 come out `full_front`).
 public struct PoseVerdictRules: Sendable, Hashable {
+    public var minimumDetectionScore = 0.75
     public var minimumPresence = 0.7
     public var minimumVisibility = 0.5
     /// Allowed overshoot past the image border, as a fraction of the image's width/height.
     public var margin = 0.0
-    public var sideRatio = 0.35
+    public var sideRatio = 0.28
 
     public init() {}
 
@@ -29,6 +37,9 @@ public struct PoseVerdictRules: Sendable, Hashable {
     public func assess(_ result: PoseResult) -> (verdict: PoseVerdict, reason: String) {
         guard result.people > 0, let lm = result.landmarks, lm.count >= PoseLandmarkIndex.bodyCount else {
             return (.noPerson, "no detection")
+        }
+        guard result.detectionScore >= minimumDetectionScore else {
+            return (.noPerson, "detector score \(rounded(result.detectionScore)) < \(minimumDetectionScore)")
         }
         guard result.presenceScore >= minimumPresence else {
             return (.noPerson, "pose presence \(rounded(result.presenceScore)) < \(minimumPresence)")
@@ -39,10 +50,14 @@ public struct PoseVerdictRules: Sendable, Hashable {
             ("hips", [.leftHip, .rightHip]),
             ("feet", [.leftAnkle, .rightAnkle, .leftHeel, .rightHeel, .leftFootIndex, .rightFootIndex]),
         ]
-        var missing = groups.filter { !$0.1.contains(where: seen) }.map(\.0)
-        let headInside = [PoseLandmarkIndex.nose, .leftEar, .rightEar].contains {
-            lm[$0].presence >= minimumVisibility && isInside(lm[$0], width: result.imageWidth, height: result.imageHeight)
+        let placedInside = { (index: PoseLandmarkIndex) in
+            lm[index].presence >= self.minimumVisibility && self.isInside(lm[index], width: result.imageWidth, height: result.imageHeight)
         }
+        let feetInFrame = [PoseLandmarkIndex.leftHeel, .rightHeel, .leftFootIndex, .rightFootIndex].allSatisfy(placedInside)
+        var missing = groups.filter { group in
+            !group.1.contains(where: seen) && !(group.0 == "feet" && feetInFrame)
+        }.map(\.0)
+        let headInside = [PoseLandmarkIndex.nose, .leftEar, .rightEar].contains(where: placedInside)
         if !headInside { missing.insert("head", at: 0) }
         if !missing.isEmpty {
             return (.partial, "not seen: \(missing.joined(separator: ", "))")

@@ -46,6 +46,7 @@ let rejectionCases: [RejectionCase] = [
     .init(Samples.fullPoseFiltered, "score above 1", path: "/score", keyword: "maximum") { $0.setting("score", to: .double(1.5)) },
     .init(Samples.fullPoseFiltered, "visibility below 0", path: "/landmarks/3/visibility", keyword: "minimum") { $0.setting("visibility", to: .double(-0.1), at: ["landmarks", "3"]) },
     .init(Samples.fullPoseFiltered, "wrong version", path: "/version", keyword: "const") { $0.setting("version", to: .integer(0)) },
+    .init(Samples.fullPoseFiltered, "region of an unknown super-category", path: "/regions/1/super_category", keyword: "enum") { $0.setting("super_category", to: .string("hat"), at: ["regions", "1"]) },
     .init(Samples.fullPoseFiltered, "32 landmarks", path: "/landmarks", keyword: "minItems") { $0.setting("landmarks", to: .array(Array(($0["landmarks"]?.arrayValue ?? []).dropLast()))) },
     .init(Samples.fullPoseFiltered, "3-number box", path: "/person_box", keyword: "minItems") { $0.setting("person_box", to: .array([.integer(1), .integer(2), .integer(3)])) },
     .init(Samples.fullPoseFiltered, "unknown verdict", path: "/verdict", keyword: "enum") { $0.setting("verdict", to: .string("sitting")) },

@@ -17,7 +17,9 @@ enum Samples {
     static let fullPoseFiltered = PoseFilteredMessage(
         imageID: hexA, blobKey: hexB, source: .catalog, productID: "SKU-1", category: "dress",
         superCategory: .upper, kind: .person, verdict: .fullFront, score: 0.97, imageWidth: 768, imageHeight: 1024,
-        personBox: BoundingBox(x0: 120.5, y0: 40, x1: 610, y1: 1010.25), landmarks: landmarks
+        personBox: BoundingBox(x0: 120.5, y0: 40, x1: 610, y1: 1010.25), landmarks: landmarks,
+        regions: [ArticleRegion(superCategory: .upper, box: BoundingBox(x0: 150, y0: 120, x1: 590, y1: 560), score: 0.98),
+                  ArticleRegion(superCategory: .foot, box: BoundingBox(x0: 200, y0: 900, x1: 520, y1: 1010), score: 0.7)]
     )
     static let minimalPoseFiltered = PoseFilteredMessage(
         imageID: hexA, blobKey: hexA, source: .query, kind: .product, verdict: .noPerson,

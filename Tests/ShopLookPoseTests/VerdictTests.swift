@@ -20,10 +20,10 @@ struct VerdictTests {
         return lm
     }
 
-    static func result(_ landmarks: [Landmark]?, presence: Double = 0.95) -> PoseResult {
+    static func result(_ landmarks: [Landmark]?, presence: Double = 0.95, detectionScore: Double = 0.9) -> PoseResult {
         let detection = PoseDetection(score: 0.9, box: PoseBox(minX: 170, minY: 60, maxX: 230, maxY: 130),
                                       keypoints: Array(repeating: ImagePoint(x: 200, y: 450), count: 4))
-        return PoseResult(detections: landmarks == nil ? [] : [detection], landmarks: landmarks, roi: nil,
+        return PoseResult(detections: landmarks == nil ? [] : [detection], detectionScore: landmarks == nil ? 0 : detectionScore, landmarks: landmarks, roi: nil,
                           personBox: nil, presenceScore: landmarks == nil ? 0 : presence, mask: nil,
                           imageWidth: 400, imageHeight: 800)
     }
@@ -45,15 +45,24 @@ struct VerdictTests {
         #expect(rules.verdict(Self.result(Self.person(facing: false))) == .fullBack)
 
         #expect(rules.verdict(Self.result(Self.person(shoulderHalfWidth: 10))) == .fullSide)
+        // Shoulder width / torso height 70 / 250 = 0.28 is the boundary; just above it is frontal.
+        #expect(rules.verdict(Self.result(Self.person(shoulderHalfWidth: 34))) == .fullSide)
+        #expect(rules.verdict(Self.result(Self.person(shoulderHalfWidth: 36))) == .fullFront)
 
         var cut = Self.person()  // feet below the frame
         for i in [PoseLandmarkIndex.leftAnkle, .rightAnkle, .leftHeel, .rightHeel, .leftFootIndex, .rightFootIndex] {
             cut[i.rawValue].y += 100
         }
         #expect(rules.verdict(Self.result(cut)) == .partial)
-        var hidden = Self.person()  // feet inside but not visible
+        var hidden = Self.person()  // feet in the frame but hidden (a long dress): still full body
         for i in 27...32 { hidden[i].visibility = 0.2 }
-        #expect(rules.verdict(Self.result(hidden)) == .partial)
+        #expect(rules.verdict(Self.result(hidden)) == .fullFront)
+        var unplaced = hidden  // … unless the model does not place all four heel and toe points
+        unplaced[PoseLandmarkIndex.leftFootIndex.rawValue].presence = 0.3
+        #expect(rules.assess(Self.result(unplaced)).reason == "not seen: feet")
+        var toeOutside = hidden  // … or one of them lies outside the image
+        toeOutside[PoseLandmarkIndex.rightFootIndex.rawValue].y = 805
+        #expect(rules.verdict(Self.result(toeOutside)) == .partial)
         var oneFoot = Self.person()  // side-ish: one heel seen is enough
         for i in [27, 28, 30, 31, 32] { oneFoot[i].visibility = 0.2 }
         #expect(rules.verdict(Self.result(oneFoot)) == .fullFront)
@@ -67,6 +76,9 @@ struct VerdictTests {
 
         #expect(rules.verdict(Self.result(nil)) == .noPerson)
         #expect(rules.verdict(Self.result(Self.person(), presence: 0.5)) == .noPerson)
+        // A confident pose on a weak (face-anchored) detection: a garment, not a person.
+        #expect(rules.assess(Self.result(Self.person(), presence: 1, detectionScore: 0.7)).verdict == .noPerson)
+        #expect(rules.verdict(Self.result(Self.person(), presence: 1, detectionScore: 0.8)) == .fullFront)
         #expect(PoseVerdict.allCases.map(\.rawValue) == ["full_front", "full_back", "full_side", "partial", "no_person"])
     }
 

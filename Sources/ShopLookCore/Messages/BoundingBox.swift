@@ -22,6 +22,16 @@ public struct BoundingBox: Sendable, Equatable, Codable {
     /// `y1 - y0`.
     public var height: Double { y1 - y0 }
 
+    /// Intersection over union with `other` (0 when they do not overlap or either is empty).
+    public func iou(_ other: BoundingBox) -> Double {
+        let w = min(x1, other.x1) - max(x0, other.x0)
+        let h = min(y1, other.y1) - max(y0, other.y0)
+        guard w > 0, h > 0 else { return 0 }
+        let intersection = w * h
+        let union = max(0, width) * max(0, height) + max(0, other.width) * max(0, other.height) - intersection
+        return union > 0 ? intersection / union : 0
+    }
+
     /// Decodes a four-number array `[x0, y0, x1, y1]`.
     public init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()

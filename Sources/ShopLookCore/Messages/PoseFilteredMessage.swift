@@ -33,6 +33,8 @@ public struct PoseFilteredMessage: ShopLookMessage, Equatable {
     public var personBox: BoundingBox?
     /// The 33 pose landmarks in pixels, if a person was found.
     public var landmarks: [Landmark]?
+    /// Where the articles are (upper, lower, foot wear), for full-body frontal shots.
+    public var regions: [ArticleRegion]?
 
     /// Creates a message at the current version.
     public init(
@@ -49,6 +51,7 @@ public struct PoseFilteredMessage: ShopLookMessage, Equatable {
         imageHeight: Int,
         personBox: BoundingBox? = nil,
         landmarks: [Landmark]? = nil,
+        regions: [ArticleRegion]? = nil,
         version: Int = Self.currentVersion
     ) {
         self.version = version
@@ -65,6 +68,7 @@ public struct PoseFilteredMessage: ShopLookMessage, Equatable {
         self.imageHeight = imageHeight
         self.personBox = personBox
         self.landmarks = landmarks
+        self.regions = regions
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -82,5 +86,6 @@ public struct PoseFilteredMessage: ShopLookMessage, Equatable {
         case imageHeight = "image_height"
         case personBox = "person_box"
         case landmarks
+        case regions
     }
 }

@@ -9,7 +9,8 @@ import ShopLookPostgres
 /// The pose stage: `new-image` → BlazePose verdict in PostgreSQL → `pose-filtered` for the photos the
 /// catalog keeps.
 ///
-/// - `full_front`: a full-body frontal shot; forwarded as a person photo with its landmarks.
+/// - `full_front`: a full-body frontal shot; forwarded as a person photo with its landmarks and article regions
+///   (the pose stage holds the person mask that tightens them).
 /// - `no_person`: a product-only photo; forwarded as a product photo (one article, trimmed later).
 /// - anything else (`partial`, `full_back`, `full_side`): recorded, the image `rejected` with the reason.
 /// Undecodable images and images over the limits are dead-lettered with the reason (the image row goes to
@@ -113,7 +114,7 @@ public struct PoseStageProcessor: StageProcessor {
             imageID: message.imageID, blobKey: message.blobKey, source: message.source, productID: message.productID,
             category: message.category, superCategory: message.superCategory, kind: verdict == .noPerson ? .product : .person,
             verdict: verdict, score: min(1, max(0, result.presenceScore)), imageWidth: result.imageWidth, imageHeight: result.imageHeight,
-            personBox: box, landmarks: landmarks)
+            personBox: box, landmarks: landmarks, regions: verdict == .fullFront ? assessment.regions : nil)
         return .forward([KafkaRecord(topic: topics.poseFiltered, key: Array(message.imageID.utf8), value: try codec.encode(output))])
     }
 }

@@ -1,0 +1,55 @@
+import ShopLookCore
+import ShopLookImaging
+import ShopLookPose
+import ShopLookVision
+
+/// One article cut out of a photo, with its fine category.
+public struct FoundArticle: Sendable {
+    public var superCategory: SuperCategory
+    public var category: String
+    /// In displayed-image pixels.
+    public var box: BoundingBox
+    public var score: Double
+    public var crop: RGBImage
+}
+
+/// Cuts article regions out of a photo and names each one (the embedder's ImageNet logits through a
+/// ``FineCategoryClassifier``). Shared by `shoplook articles` and the detect stage.
+public struct ArticleCropper: Sendable {
+    public var classifier: FineCategoryClassifier
+
+    public init(classifier: FineCategoryClassifier = FineCategoryClassifier()) {
+        self.classifier = classifier
+    }
+
+    /// The pixels of `box`, widened to whole pixels and clipped to the image; `nil` when nothing is left.
+    public static func pixelRect(of box: BoundingBox, in image: RGBImage) -> PixelRect? {
+        let x0 = max(0, Int(box.x0.rounded(.down))), y0 = max(0, Int(box.y0.rounded(.down)))
+        let x1 = min(image.width, Int(box.x1.rounded(.up))), y1 = min(image.height, Int(box.y1.rounded(.up)))
+        guard x1 > x0, y1 > y0 else { return nil }
+        return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    /// Crops and categorises the regions of a person photo, in order (empty regions are dropped).
+    public func articles(in image: RGBImage, regions: [ArticleRegion], embedder: ImageEmbedder) async throws(VisionError) -> [FoundArticle] {
+        var kept: [(ArticleRegion, PixelRect)] = []
+        for region in regions {
+            if let rect = Self.pixelRect(of: region.box, in: image) { kept.append((region, rect)) }
+        }
+        let crops: [RGBImage]
+        do {
+            crops = try kept.map { (_, rect) throws(ImageError) in try image.cropped(to: rect) }
+        } catch {
+            throw .image(error)
+        }
+        let embeddings = try await embedder.embed(crops)
+        return zip(kept, zip(crops, embeddings)).map { item, cropAndEmbedding in
+            let (region, rect) = item
+            let named = classifier.classify(logits: cropAndEmbedding.1.logits, superCategory: region.superCategory)
+            return FoundArticle(
+                superCategory: region.superCategory, category: named.category,
+                box: BoundingBox(x0: Double(rect.x), y0: Double(rect.y), x1: Double(rect.x + rect.width), y1: Double(rect.y + rect.height)),
+                score: region.score, crop: cropAndEmbedding.0)
+        }
+    }
+}
