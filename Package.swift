@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "ShopLookCore"),
         .target(
@@ -51,7 +52,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG"]),
+        .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG", "CPNG"]),
         .target(name: "ShopLookRuntimes", dependencies: ["ShopLookCore"]),
         // Vector index: IVF-PQ with SIMD kernels (AVX2 / AVX-512BW / F16C) chosen at run time; no global -m flags.
         .target(name: "CShopLookSIMD", dependencies: ["COpenBLAS"]),
@@ -99,7 +100,7 @@ let package = Package(
         .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
-        .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging"]),
+        .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "CPNG"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),

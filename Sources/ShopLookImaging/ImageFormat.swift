@@ -1,7 +1,7 @@
 /// Container formats recognised by their magic bytes.
 ///
-/// Only `.jpeg` can be decoded; the others exist so that a rejection can say
-/// what was actually uploaded.
+/// `.jpeg` and `.png` can be decoded (`ImageDecoder` takes both); the others exist so that
+/// a rejection can say what was actually uploaded.
 public enum ImageFormat: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case jpeg
     case png
@@ -17,6 +17,24 @@ public enum ImageFormat: String, Sendable, Hashable, CaseIterable, CustomStringC
     case unknown
 
     public var description: String { rawValue }
+
+    /// The conventional upper-case name, as used in messages ("JPEG", "PNG", "JPEG XL" …).
+    public var displayName: String {
+        switch self {
+        case .jpeg: "JPEG"
+        case .png: "PNG"
+        case .gif: "GIF"
+        case .webp: "WebP"
+        case .bmp: "BMP"
+        case .tiff: "TIFF"
+        case .heic: "HEIC"
+        case .avif: "AVIF"
+        case .jpegXL: "JPEG XL"
+        case .jpeg2000: "JPEG 2000"
+        case .empty: "empty"
+        case .unknown: "unknown"
+        }
+    }
 
     /// Detects the format from the first bytes of a file.
     public static func detect(_ bytes: [UInt8]) -> ImageFormat {

@@ -1,4 +1,4 @@
-/// Resource limits enforced before decoding, from the byte count and the JPEG header alone.
+/// Resource limits enforced before decoding, from the byte count and the JPEG or PNG header alone.
 ///
 /// The dimension limits apply to the full-resolution size declared in the header,
 /// even when a reduced-size (scaled) decode is requested: libjpeg-turbo's memory

@@ -157,13 +157,6 @@ public struct JPEGDecoder: Sendable {
         _ bytes: [UInt8],
         _ body: (UnsafeRawBufferPointer) throws(ImageError) -> R
     ) throws(ImageError) -> R {
-        let result: Result<R, ImageError> = bytes.withUnsafeBytes { buffer in
-            do throws(ImageError) {
-                return .success(try body(buffer))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try bytes.withUnsafeBytesTyped(body)
     }
 }

@@ -59,6 +59,7 @@ struct FuzzTests {
                 let key = switch error {
                 case .unsupportedFormat: "unsupportedFormat"
                 case .corrupt: "corrupt"
+                case .corruptPNG: "corruptPNG"
                 case .imageTooLarge: "imageTooLarge"
                 case .inputTooLarge: "inputTooLarge"
                 case .invalidArgument: "invalidArgument"
