@@ -11,8 +11,8 @@ public final class PoseEstimator {
     public let landmarker: PoseLandmarker
     /// Also return the segmentation mask (one 256×256 sigmoid pass; off by default).
     public var includeMask: Bool
-    /// Decoder for ``estimate(jpeg:)`` (applies EXIF orientation).
-    public var decoder = JPEGDecoder()
+    /// Decoder for ``estimate(encoded:)`` (JPEG or PNG; applies EXIF orientation).
+    public var decoder = ImageDecoder()
 
     public init(detector: PoseDetector, landmarker: PoseLandmarker, includeMask: Bool = false) {
         self.detector = detector
@@ -38,11 +38,11 @@ public final class PoseEstimator {
             includeMask: includeMask)
     }
 
-    /// Decodes (EXIF-oriented) JPEG bytes and estimates.
-    public func estimate(jpeg: [UInt8]) throws(PoseError) -> PoseResult {
+    /// Decodes JPEG (EXIF-oriented) or PNG bytes and estimates.
+    public func estimate(encoded: [UInt8]) throws(PoseError) -> PoseResult {
         let image: RGBImage
         do {
-            image = try decoder.decode(jpeg)
+            image = try decoder.decode(encoded)
         } catch {
             throw .image(error)
         }

@@ -39,7 +39,7 @@ public actor PoseService {
 
     public init(
         files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), locator: ArticleLocator = ArticleLocator(),
-        decoder: JPEGDecoder = JPEGDecoder()
+        decoder: ImageDecoder = ImageDecoder()
     ) throws(PoseError) {
         let runtime: LiteRtRuntime
         var hasher = SHA256()
@@ -66,10 +66,10 @@ public actor PoseService {
         executor.shutdown()
     }
 
-    /// Decodes (EXIF-oriented) JPEG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
+    /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
     /// shots, locates the articles.
-    public func assess(jpeg: [UInt8]) throws(PoseError) -> PoseAssessment {
-        let result = try estimator.estimate(jpeg: jpeg)
+    public func assess(encoded: [UInt8]) throws(PoseError) -> PoseAssessment {
+        let result = try estimator.estimate(encoded: encoded)
         let (verdict, reason) = rules.assess(result)
         return PoseAssessment(result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result) : [])
     }

@@ -22,7 +22,7 @@ struct ArticlesCommand: AsyncParsableCommand {
     @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
     var models: String?
 
-    @Argument(help: "JPEG files.")
+    @Argument(help: "JPEG or PNG files.")
     var files: [String]
 
     func run() async throws {
@@ -40,7 +40,7 @@ struct ArticlesCommand: AsyncParsableCommand {
                 continue
             }
             do {
-                let image = try JPEGDecoder().decode([UInt8](data))
+                let image = try ImageDecoder().decode([UInt8](data))
                 let result = try estimator.estimate(image)
                 let verdict = rules.verdict(result)
                 var articles: [[String: Any]] = []
@@ -113,7 +113,7 @@ struct EvalArticlesCommand: AsyncParsableCommand {
             do {
                 let path = photos.appendingPathComponent(name + ".jpg").path
                 guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                let result = try estimator.estimate(jpeg: [UInt8](bytes))
+                let result = try estimator.estimate(encoded: [UInt8](bytes))
                 let regions = rules.verdict(result) == .fullFront ? locator.locate(result) : []
                 evaluation.add(predicted: regions.map { ($0.superCategory, $0.box) }, expected: expected)
             } catch {

@@ -10,7 +10,7 @@ struct BenchPoseCommand: AsyncParsableCommand {
         commandName: "pose",
         abstract: "Time BlazePose per image (decode, detector, landmarks on the largest person) and print JSON.",
         discussion: """
-            End to end: PoseEstimator.estimate(jpeg:) on file bytes already in memory. Inference alone: after each \
+            End to end: PoseEstimator.estimate(encoded:) on file bytes already in memory. Inference alone: after each \
             image, a second compiled instance of each model runs on the same input tensors (the letterboxed image, \
             the ROI crop the estimator used) and only run() is timed. Compare with Benchmarks/litert_pose_bench.py \
             (Benchmarks/run-pose-bench runs both).
@@ -45,12 +45,12 @@ struct BenchPoseCommand: AsyncParsableCommand {
         let blobs = try files.map { [UInt8](try Data(contentsOf: folder.appendingPathComponent($0))) }
         guard !blobs.isEmpty else { throw ValidationError("no JPEGs in \(images)") }
 
-        for blob in blobs.prefix(warmup) { _ = try estimator.estimate(jpeg: blob) }
+        for blob in blobs.prefix(warmup) { _ = try estimator.estimate(encoded: blob) }
         var total: [Double] = [], inference: [Double] = [], presences: [Double?] = []
         for _ in 0..<passes {
             for blob in blobs {
                 let start = ContinuousClock.now
-                let result = try estimator.estimate(jpeg: blob)
+                let result = try estimator.estimate(encoded: blob)
                 total.append((ContinuousClock.now - start).seconds * 1e3)
                 presences.append(result.roi == nil ? nil : result.presenceScore)
                 inference.append(try Self.inferenceMilliseconds(blob, result, estimator.decoder, detector, landmarker))
@@ -67,7 +67,7 @@ struct BenchPoseCommand: AsyncParsableCommand {
 
     /// The two run() calls alone, on the tensors the estimator built for this image.
     static func inferenceMilliseconds(
-        _ blob: [UInt8], _ result: PoseResult, _ decoder: JPEGDecoder,
+        _ blob: [UInt8], _ result: PoseResult, _ decoder: ImageDecoder,
         _ detector: LiteRtCompiledModel, _ landmarker: LiteRtCompiledModel
     ) throws -> Double {
         let image = try decoder.decode(blob)

@@ -18,7 +18,7 @@ struct PoseCommand: AsyncParsableCommand {
     @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
     var models: String?
 
-    @Argument(help: "JPEG files.")
+    @Argument(help: "JPEG or PNG files.")
     var files: [String]
 
     func run() throws {
@@ -33,7 +33,7 @@ struct PoseCommand: AsyncParsableCommand {
                 continue
             }
             do {
-                let result = try estimator.estimate(jpeg: [UInt8](data))
+                let result = try estimator.estimate(encoded: [UInt8](data))
                 let (verdict, reason) = rules.assess(result)
                 output.write([
                     "file": file, "verdict": verdict.rawValue, "score": result.presenceScore, "people": result.people, "reason": reason,
@@ -76,7 +76,7 @@ struct EvalPoseCommand: AsyncParsableCommand {
             let path = csv.deletingLastPathComponent().appendingPathComponent(row[fileColumn]).path
             do {
                 guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the file") }
-                verdicts.append(rules.verdict(try estimator.estimate(jpeg: [UInt8](data))))
+                verdicts.append(rules.verdict(try estimator.estimate(encoded: [UInt8](data))))
                 truth.append(label)
             } catch {
                 failures.append(["file": row[fileColumn], "error": "\(error)"])

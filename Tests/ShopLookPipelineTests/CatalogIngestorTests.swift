@@ -39,7 +39,7 @@ import Testing
         try jpeg(20).write(to: catalog.appendingPathComponent("skirt/b.jpg"))
         try jpeg(30).write(to: catalog.appendingPathComponent("hat/c.jpg"))
         try jpeg(10).write(to: catalog.appendingPathComponent("skirt/copy-of-a.jpg"))
-        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]).write(to: catalog.appendingPathComponent("shirt/d.png"))
+        try Data("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8).write(to: catalog.appendingPathComponent("shirt/d.gif"))
         try jpeg(40).write(to: root.appendingPathComponent("e.jpg"))
         try "product_id,title,url,category,image_path\nsku-1,\"Blue tee, slim\",https://shop.example/sku-1,t-shirt,e.jpg\n"
             .write(to: root.appendingPathComponent("products.csv"), atomically: true, encoding: .utf8)
@@ -63,7 +63,7 @@ import Testing
             let summary = try await ingestor.ingest(items, concurrency: 3)
             #expect(summary.new == 4)
             #expect(summary.duplicate == 1)
-            #expect(summary.rejected.map(\.reason) == ["unsupported format: png (only JPEG is accepted)"])
+            #expect(summary.rejected.map(\.reason) == ["unsupported format: gif (expected JPEG or PNG)"])
 
             let counts = try await pool.withConnection { connection in
                 try await connection.query(

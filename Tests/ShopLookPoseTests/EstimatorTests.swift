@@ -9,8 +9,8 @@ struct EstimatorTests {
     func astronautDeterministic() throws {
         let estimator = try TestModels.estimator()
         let jpeg = try TestModels.jpeg("astronaut.jpg")
-        let first = try estimator.estimate(jpeg: jpeg)
-        let second = try estimator.estimate(jpeg: jpeg)
+        let first = try estimator.estimate(encoded: jpeg)
+        let second = try estimator.estimate(encoded: jpeg)
         #expect(first == second)
         #expect(first.people == 1)
         let landmarks = try #require(first.landmarks)
@@ -20,7 +20,7 @@ struct EstimatorTests {
         print("person box", box)
         #expect(box.minX < 130 && box.maxX > 290 && box.minY < 110 && box.maxY > 500)
         // A fresh estimator gives the identical result.
-        #expect(try TestModels.estimator().estimate(jpeg: jpeg) == first)
+        #expect(try TestModels.estimator().estimate(encoded: jpeg) == first)
     }
 
     @Test("uniform grey image, chelsea and coffee: no person")
@@ -29,7 +29,7 @@ struct EstimatorTests {
         let grey = try estimator.estimate(RGBImage(width: 300, height: 400, fill: RGBColor(gray: 128)))
         #expect(grey.people == 0 && grey.landmarks == nil && grey.presenceScore == 0 && grey.personBox == nil)
         for name in ["chelsea.jpg", "coffee.jpg"] {
-            #expect(try estimator.estimate(jpeg: TestModels.jpeg(name)).people == 0, "\(name)")
+            #expect(try estimator.estimate(encoded: TestModels.jpeg(name)).people == 0, "\(name)")
         }
     }
 
@@ -45,7 +45,7 @@ struct EstimatorTests {
         #expect(try JPEGDecoder().decode(tagged).size == original.size)
 
         let reference = try estimator.estimate(original)
-        let rotated = try estimator.estimate(jpeg: tagged)
+        let rotated = try estimator.estimate(encoded: tagged)
         #expect(rotated.people == reference.people)
         let a = try #require(reference.landmarks), b = try #require(rotated.landmarks)
         // Re-encoding changes the pixels slightly; confident landmarks (face, shoulders, hips)

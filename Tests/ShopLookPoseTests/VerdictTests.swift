@@ -85,7 +85,7 @@ struct VerdictTests {
     @Test("astronaut (upper body) is partial; grey image is no_person")
     func realImages() throws {
         let estimator = try TestModels.estimator()
-        let astronaut = try estimator.estimate(jpeg: TestModels.jpeg("astronaut.jpg"))
+        let astronaut = try estimator.estimate(encoded: TestModels.jpeg("astronaut.jpg"))
         let assessed = rules.assess(astronaut)
         print("astronaut verdict", assessed)
         #expect(assessed.verdict == .partial)

@@ -108,8 +108,8 @@ public struct CatalogIngestor: Sendable {
         }
         let bytes = [UInt8](data)
         let format = ImageFormat.detect(bytes)
-        guard format == .jpeg else {
-            return .rejected(format == .empty ? "empty file" : "unsupported format: \(format) (only JPEG is accepted)")
+        guard ImageDecoder.acceptedFormats.contains(format) else {
+            return .rejected(format == .empty ? "empty file" : "unsupported format: \(format) (expected JPEG or PNG)")
         }
         let key = try await store.put(bytes)
         let category = item.category

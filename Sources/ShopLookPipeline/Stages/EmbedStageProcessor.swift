@@ -22,7 +22,7 @@ public struct EmbedStageProcessor: StageProcessor {
     let topics: ShopLookTopics
     let shardCount: Int
     let codec: MessageCodec
-    let decoder = JPEGDecoder()
+    let decoder = ImageDecoder()
 
     public init(
         embedder: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics,

@@ -70,7 +70,7 @@ public struct PoseStageProcessor: StageProcessor {
         }
         let assessment: PoseAssessment
         do {
-            assessment = try await pose.assess(jpeg: bytes)
+            assessment = try await pose.assess(encoded: bytes)
         } catch {
             if case .image(let imageError) = error {
                 switch imageError {

@@ -18,12 +18,12 @@ public struct PreparedProductPhoto: Sendable {
 /// Decodes a product photo and trims it to its foreground (catalog photos usually have a plain
 /// background). Pure CPU work; thread-safe.
 public struct ProductPhotoPreparer: Sendable {
-    public var decoder: JPEGDecoder
+    public var decoder: ImageDecoder
     public var trimOptions: ForegroundTrimOptions
     /// Decode at a reduced size when the photo is large, keeping both sides at least this long.
     public var decodeMinimumSide: Int
 
-    public init(decoder: JPEGDecoder = JPEGDecoder(), trimOptions: ForegroundTrimOptions = ForegroundTrimOptions(), decodeMinimumSide: Int = 448) {
+    public init(decoder: ImageDecoder = ImageDecoder(), trimOptions: ForegroundTrimOptions = ForegroundTrimOptions(), decodeMinimumSide: Int = 448) {
         self.decoder = decoder
         self.trimOptions = trimOptions
         self.decodeMinimumSide = decodeMinimumSide
@@ -33,13 +33,13 @@ public struct ProductPhotoPreparer: Sendable {
         do {
             let decoded = try decoder.decodeWithDetails(bytes, minimumWidth: decodeMinimumSide, minimumHeight: decodeMinimumSide)
             let (image, result) = decoded.image.trimmedToForeground(options: trimOptions)
-            let scaleX = Double(decoded.info.width) / Double(decoded.image.width)
-            let scaleY = Double(decoded.info.height) / Double(decoded.image.height)
+            let scaleX = Double(decoded.originalSize.width) / Double(decoded.image.width)
+            let scaleY = Double(decoded.originalSize.height) / Double(decoded.image.height)
             let box = result.box
             return PreparedProductPhoto(
                 image: image,
                 box: [Double(box.x) * scaleX, Double(box.y) * scaleY, Double(box.x + box.width) * scaleX, Double(box.y + box.height) * scaleY],
-                width: decoded.info.width, height: decoded.info.height, background: result.background)
+                width: decoded.originalSize.width, height: decoded.originalSize.height, background: result.background)
         } catch {
             throw .image(error)
         }
