@@ -43,12 +43,7 @@ public struct PoseStageProcessor: StageProcessor {
     /// Marks the image `dead_lettered` with the reason (its terminal state), then lets the worker
     /// dead-letter the message.
     private func deadLetter(_ message: NewImageMessage, _ reason: DeadLetterReason, _ text: String) async throws -> StageOutcome {
-        try await pool.retrying { connection in
-            _ = try await connection.execute(
-                "UPDATE images SET state = 'dead_lettered', state_reason = $2 WHERE image_id = $1 AND state IN ('new', 'dead_lettered')",
-                [message.imageID, "\(reason.rawValue): \(text)"])
-        }
-        return .deadLetter(reason, text)
+        try await ImageStates.deadLetter(imageID: message.imageID, reason, text, from: ["new"], pool: pool)
     }
 
     private func load(_ key: String) async -> Result<[UInt8], BlobStoreError> {

@@ -1,0 +1,159 @@
+import Foundation
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookImaging
+import ShopLookKafka
+import ShopLookPostgres
+import ShopLookVision
+
+/// The detect stage: `pose-filtered` → article crops in the blob store, article rows in PostgreSQL →
+/// `cropped-articles`.
+///
+/// - A person photo (full-body frontal) has the article regions the pose stage found (it holds the person mask);
+///   each region is cut out and named from the model's ImageNet classes (``ArticleCropper``).
+/// - A product photo is one article: the image trimmed to its foreground, with the catalog's category. Without a
+///   catalog super-category the article is named from the ImageNet classes; when none is probable the image is
+///   `rejected` (nothing to search for).
+///
+/// Crops are stored as JPEG, scaled down to `cropMaximumSide` (the embedder works at 224²). Article ids are
+/// derived from the image id, super-category and ordinal, so a replay rewrites the same rows and crops (the
+/// blob store is content-addressed) and produces the same message. An image whose blob is missing or does not
+/// decode is dead-lettered and its row set to `dead_lettered`.
+public struct DetectStageProcessor: StageProcessor {
+    public typealias Input = PoseFilteredMessage
+
+    let categorizer: ImageEmbedder
+    let store: any BlobStore
+    let pool: PostgresPool
+    let codec: MessageCodec
+    let topics: ShopLookTopics
+    let cropper = ArticleCropper()
+    let decoder = ImageDecoder()
+    let encoder = JPEGEncoder(quality: 90)
+    /// Longest side of a stored crop, in pixels.
+    public var cropMaximumSide = 512
+
+    /// - Parameter categorizer: an embedder whose ImageNet logits name the articles (its first view's logits
+    ///   are used; a centre-crop embedder without projection does the least work).
+    public init(categorizer: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics) {
+        self.categorizer = categorizer
+        self.store = store
+        self.pool = pool
+        self.codec = codec
+        self.topics = topics
+    }
+
+    public func process(_ inputs: [StageInput<PoseFilteredMessage>]) async throws -> [StageOutcome] {
+        var outcomes: [StageOutcome] = []
+        for input in inputs {
+            outcomes.append(try await process(input.message))
+        }
+        return outcomes
+    }
+
+    /// A deterministic article id: SHA-256 of image id, super-category and ordinal.
+    public static func articleID(imageID: String, superCategory: SuperCategory, ordinal: Int) -> String {
+        SHA256.hexDigest(Array("\(imageID)/\(superCategory.rawValue)/\(ordinal)".utf8))
+    }
+
+    private func deadLetter(_ message: PoseFilteredMessage, _ reason: DeadLetterReason, _ text: String) async throws -> StageOutcome {
+        try await ImageStates.deadLetter(imageID: message.imageID, reason, text, from: ["new", "pose_filtered"], pool: pool)
+    }
+
+    private func process(_ message: PoseFilteredMessage) async throws -> StageOutcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try await store.get(try BlobKey(message.blobKey))
+        } catch {
+            guard FailureClassification(error) == .permanent else { throw error }
+            return try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)")
+        }
+        let image: RGBImage
+        do {
+            image = try decoder.decode(bytes)
+        } catch {
+            switch error {
+            case .inputTooLarge, .imageTooLarge:
+                return try await deadLetter(message, .limitExceeded, "image \(message.imageID): \(error)")
+            default:
+                return try await deadLetter(message, .undecodableImage, "image \(message.imageID): \(error)")
+            }
+        }
+        let found: [FoundArticle]
+        switch message.kind {
+        case .person:
+            found = try await cropper.articles(in: image, regions: message.regions ?? [], embedder: categorizer)
+        case .product:
+            found = try await productArticle(image, message).map { [$0] } ?? []
+        }
+        guard !found.isEmpty else {
+            let reason = message.kind == .person
+                ? "detect: no article found"
+                : "detect: no searchable category (catalog category \(message.category.map { "'\($0)'" } ?? "none"), no garment recognised)"
+            try await pool.retrying { connection in
+                _ = try await connection.execute(
+                    "UPDATE images SET state = 'rejected', state_reason = $2 WHERE image_id = $1 AND state IN ('pose_filtered', 'rejected')",
+                    [message.imageID, reason])
+            }
+            return .finished
+        }
+        var rows: [(article: Article, ordinal: Int)] = []
+        var ordinals: [SuperCategory: Int] = [:]
+        for article in found {
+            let ordinal = ordinals[article.superCategory, default: 0]
+            ordinals[article.superCategory] = ordinal + 1
+            let key = try await store.put(try encodeCrop(article.crop))
+            rows.append((Article(
+                articleID: Self.articleID(imageID: message.imageID, superCategory: article.superCategory, ordinal: ordinal),
+                superCategory: article.superCategory, category: article.category, box: article.box,
+                score: min(1, max(0, article.score)), cropBlobKey: key.rawValue), ordinal))
+        }
+        try await pool.retrying { connection in
+            try await connection.transaction { connection in
+                for (article, ordinal) in rows {
+                    _ = try await connection.execute(
+                        """
+                        INSERT INTO articles (article_id, image_id, ordinal, super_category, category, x0, y0, x1, y1, score, crop_blob_key)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                        ON CONFLICT (article_id) DO UPDATE SET category = EXCLUDED.category, x0 = EXCLUDED.x0, y0 = EXCLUDED.y0,
+                            x1 = EXCLUDED.x1, y1 = EXCLUDED.y1, score = EXCLUDED.score, crop_blob_key = EXCLUDED.crop_blob_key
+                        """,
+                        [article.articleID, message.imageID, ordinal, article.superCategory.rawValue, article.category,
+                         Float(article.box.x0), Float(article.box.y0), Float(article.box.x1), Float(article.box.y1),
+                         Float(article.score), article.cropBlobKey])
+                }
+                _ = try await connection.execute(
+                    "UPDATE images SET state = 'cropped', state_reason = NULL WHERE image_id = $1 AND state IN ('pose_filtered', 'cropped')",
+                    [message.imageID])
+            }
+        }
+        let output = CroppedArticlesMessage(
+            imageID: message.imageID, source: message.source, productID: message.productID, articles: rows.map(\.article))
+        return .forward([KafkaRecord(topic: topics.croppedArticles, key: Array(message.imageID.utf8), value: try codec.encode(output))])
+    }
+
+    /// The product photo's one article, or `nil` when it has no searchable category.
+    private func productArticle(_ image: RGBImage, _ message: PoseFilteredMessage) async throws(VisionError) -> FoundArticle? {
+        let (trimmed, trim) = image.trimmedToForeground()
+        let box = BoundingBox(x0: Double(trim.box.x), y0: Double(trim.box.y),
+                              x1: Double(trim.box.x + trim.box.width), y1: Double(trim.box.y + trim.box.height))
+        let catalogSuperCategory = message.superCategory ?? message.category.flatMap(CategoryTaxonomy.superCategory(for:))
+        if let superCategory = catalogSuperCategory {
+            let category = message.category ?? FineCategoryClassifier.plainName(of: superCategory)
+            return FoundArticle(superCategory: superCategory, category: category, box: box, score: 1, crop: trimmed)
+        }
+        guard let embedding = try await categorizer.embed([trimmed]).first,
+              let named = cropper.classifier.classifyAny(logits: embedding.logits) else { return nil }
+        return FoundArticle(superCategory: named.superCategory, category: named.category, box: box, score: Double(named.probability), crop: trimmed)
+    }
+
+    /// JPEG bytes of a crop, scaled down so that its longer side is at most `cropMaximumSide`.
+    private func encodeCrop(_ crop: RGBImage) throws(ImageError) -> [UInt8] {
+        let longer = max(crop.width, crop.height)
+        guard longer > cropMaximumSide else { return try encoder.encode(crop) }
+        let scale = Double(cropMaximumSide) / Double(longer)
+        let scaled = try crop.resized(width: max(1, Int((Double(crop.width) * scale).rounded())),
+                                      height: max(1, Int((Double(crop.height) * scale).rounded())), filter: .area)
+        return try encoder.encode(scaled)
+    }
+}
