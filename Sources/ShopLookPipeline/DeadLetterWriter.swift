@@ -24,7 +24,9 @@ public struct DeadLetterWriter: Sendable {
         self.codec = codec
     }
 
-    public func write(_ message: KafkaMessage, reason: DeadLetterReason, error: String) async throws {
+    /// Dead-letters `message`; with an `imageID`, also sets that image `dead_lettered` (when it is still in
+    /// flight) with the stage and the error as the reason.
+    public func write(_ message: KafkaMessage, reason: DeadLetterReason, error: String, imageID: String? = nil) async throws {
         let envelope = DeadLetterEnvelope(
             stage: stage, sourceTopic: message.topic, partition: Int(message.partition), offset: message.offset,
             key: message.key.map { Data($0) }, payload: Data(message.value), error: error, errorKind: reason,
@@ -48,6 +50,10 @@ public struct DeadLetterWriter: Sendable {
                 """,
                 [stage.rawValue, message.topic, Int(message.partition), message.offset, message.key, message.value,
                  error, reason.rawValue])
+        }
+        if let imageID {
+            try await ImageStates.markDeadLettered(
+                imageID: imageID, reason, "\(stage.rawValue): \(error)", from: ImageStates.inFlight, pool: pool)
         }
     }
 }

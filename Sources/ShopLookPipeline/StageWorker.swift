@@ -103,8 +103,11 @@ public final class StageWorker<Processor: StageProcessor>: Service, Sendable {
                 inputs.append((message, StageInput(
                     message: decoded, topic: message.topic, partition: message.partition, offset: message.offset, key: message.key)))
             } catch {
+                let reason = DeadLetterReason(error)
                 guard try await retrying("dead-letter an invalid message", consumer: consumer, carried: &carried, {
-                    try await self.deadLetters.write(message, reason: DeadLetterReason(error), error: "\(error)")
+                    // A message that names its image ends that image's journey too (it would never move on).
+                    try await self.deadLetters.write(
+                        message, reason: reason, error: "\(error)", imageID: ImageStates.imageID(inUndecodable: message.value))
                 }) != nil else { return false }
                 metrics.deadLettered.increment()
                 logger.warning("dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(error)")

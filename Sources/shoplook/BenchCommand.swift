@@ -6,7 +6,7 @@ import ShopLookVision
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Micro-benchmarks (use a release build).", subcommands: [BenchEmbedCommand.self, BenchPoseCommand.self])
+        commandName: "bench", abstract: "Micro-benchmarks (use a release build).", subcommands: [BenchEmbedCommand.self, BenchPoseCommand.self, BenchModelsCommand.self])
 }
 
 struct BenchEmbedCommand: AsyncParsableCommand {

@@ -65,8 +65,15 @@ final class ScriptedProcessor: StageProcessor {
                 if product.hasPrefix("ok") { good.insert(message.imageID) }
                 records.append(KafkaRecord(topic: topics.newImage, key: Array(message.imageID.utf8), value: try codec.encode(message)))
             }
-            // Two messages no codec accepts: one violates the schema, one is not JSON at all.
+            // Three messages no codec accepts: two violate the schema (one names a known image, which then ends
+            // dead-lettered), one is not JSON at all.
             records.insert(KafkaRecord(topic: topics.newImage, partition: 0, value: Array(#"{"version":1,"image_id":"nope"}"#.utf8)), at: 20)
+            let named = SHA256.hexDigest(Array("named but invalid".utf8))
+            try await pool.withConnection { connection in
+                _ = try await connection.execute(
+                    "INSERT INTO images (image_id, blob_key, source, byte_size) VALUES ($1, $1, 'catalog', 1)", [named])
+            }
+            records.insert(KafkaRecord(topic: topics.newImage, partition: 1, value: Array(#"{"version":1,"image_id":"\#(named)"}"#.utf8)), at: 25)
             records.insert(KafkaRecord(topic: topics.newImage, partition: 1, value: Array("\u{1}garbage".utf8)), at: 30)
             _ = try await producer.send(records)
 
@@ -88,7 +95,7 @@ final class ScriptedProcessor: StageProcessor {
             let (forwarded, deadLetters) = try await withTimeout(.seconds(60), "outputs and dead letters arrive") {
                 var forwarded: [String] = []
                 var deadLetters: [KafkaMessage] = []
-                while forwarded.count < expectedCount || deadLetters.count < 4 {
+                while forwarded.count < expectedCount || deadLetters.count < 5 {
                     guard let message = try await reader.next() else { break }
                     if message.topic == topics.poseFiltered {
                         forwarded.append(String(decoding: message.value, as: UTF8.self))
@@ -101,7 +108,7 @@ final class ScriptedProcessor: StageProcessor {
             #expect(forwarded.count == good.count)
             #expect(Set(forwarded) == good)
             let kinds = deadLetters.compactMap { $0.header("error_kind")?.stringValue }.sorted()
-            #expect(kinds == ["invalid_message", "processing_failed", "schema_violation", "undecodable_image"])
+            #expect(kinds == ["invalid_message", "processing_failed", "schema_violation", "schema_violation", "undecodable_image"])
             for letter in deadLetters {
                 #expect(letter.header("stage")?.stringValue == "pose")
                 #expect(letter.header("source_topic")?.stringValue == topics.newImage)
@@ -116,6 +123,12 @@ final class ScriptedProcessor: StageProcessor {
                 try await connection.query("SELECT error_kind, source_offset FROM dead_letters WHERE stage = 'pose' ORDER BY error_kind")
             }
             #expect(try rows.map { try $0.decode(String.self, at: 0) } == kinds)
+
+            let namedState = try await pool.withConnection { connection in
+                try await connection.query("SELECT state, state_reason FROM images WHERE image_id = $1", [named])[0]
+            }
+            #expect(try namedState.decode(String.self, at: 0) == "dead_lettered")
+            #expect(try namedState.decode(String.self, at: 1).hasPrefix("schema_violation: pose: "))
 
             // Everything is committed once the worker has drained: a graceful stop commits and leaves.
             worker.stop()

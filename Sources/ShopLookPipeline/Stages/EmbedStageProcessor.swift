@@ -12,7 +12,8 @@ import ShopLookVision
 ///
 /// All crops of a batch are embedded together (the model runs batched). Writes are upserts keyed by
 /// (article id, model version), so a replay rewrites the same vector and produces the same messages.
-/// A crop missing from the blob store or not decodable dead-letters its input message.
+/// A crop missing from the blob store or not decodable dead-letters its input message and sets its image
+/// `dead_lettered` with the reason.
 public struct EmbedStageProcessor: StageProcessor {
     public typealias Input = CroppedArticlesMessage
 
@@ -50,10 +51,13 @@ public struct EmbedStageProcessor: StageProcessor {
             } catch let error as BlobStoreError {
                 guard FailureClassification(error) == .permanent else { throw error }
                 crops.removeAll { $0.input == index }
-                outcomes[index] = .deadLetter(.missingBlob, "crop of \(input.message.imageID): \(error)")
+                outcomes[index] = try await ImageStates.deadLetter(
+                    imageID: input.message.imageID, .missingBlob, "crop of \(input.message.imageID): \(error)", from: ["cropped"], pool: pool)
             } catch let error as ImageError {
                 crops.removeAll { $0.input == index }
-                outcomes[index] = .deadLetter(.undecodableImage, "crop of \(input.message.imageID): \(error)")
+                outcomes[index] = try await ImageStates.deadLetter(
+                    imageID: input.message.imageID, .undecodableImage, "crop of \(input.message.imageID): \(error)", from: ["cropped"],
+                    pool: pool)
             }
         }
         let embeddings = try await embedder.embed(crops.map(\.image), paddings: crops.map(\.padding))

@@ -1,18 +1,37 @@
+import Foundation
 import ShopLookCore
 import ShopLookPostgres
 
 /// The `images.state` transitions the stages share.
 enum ImageStates {
-    /// Marks an image `dead_lettered` with the reason (its terminal state) and returns the outcome that makes the
-    /// worker dead-letter the message. Only images not yet past the stage that gives up move.
-    static func deadLetter(
+    /// The states an image passes through before a terminal one.
+    static let inFlight = ["new", "pose_filtered", "cropped"]
+
+    /// Sets an image `dead_lettered` with the reason (its terminal state), when it is in one of `states`.
+    static func markDeadLettered(
         imageID: String, _ reason: DeadLetterReason, _ text: String, from states: [String], pool: PostgresPool
-    ) async throws -> StageOutcome {
+    ) async throws {
         try await pool.retrying { connection in
             _ = try await connection.execute(
                 "UPDATE images SET state = 'dead_lettered', state_reason = $2 WHERE image_id = $1 AND state = ANY($3)",
                 [imageID, "\(reason.rawValue): \(text)", states + ["dead_lettered"]])
         }
+    }
+
+    /// Marks the image (see ``markDeadLettered(imageID:_:_:from:pool:)``) and returns the outcome that makes the
+    /// worker dead-letter the message.
+    static func deadLetter(
+        imageID: String, _ reason: DeadLetterReason, _ text: String, from states: [String], pool: PostgresPool
+    ) async throws -> StageOutcome {
+        try await markDeadLettered(imageID: imageID, reason, text, from: states, pool: pool)
         return .deadLetter(reason, text)
+    }
+
+    /// The `image_id` of a message that failed to decode, when its bytes are a JSON object with a well-formed one.
+    static func imageID(inUndecodable bytes: [UInt8]) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              let imageID = object["image_id"] as? String,
+              imageID.utf8.count == 64, imageID.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        return imageID
     }
 }
