@@ -16,7 +16,8 @@ enum TestModels {
     /// Throws a clear "run Deploy/fetch-models" error when anything is missing.
     static func require() throws {
         let needed = ["blazepose/pose_detection.tflite", "blazepose/pose_landmark_full.tflite",
-                      "litert/libLiteRt.so", "testdata/astronaut.jpg", "testdata/chelsea.jpg", "testdata/coffee.jpg"]
+                      "litert/libLiteRt.so", "testdata/astronaut.jpg", "testdata/chelsea.jpg", "testdata/coffee.jpg",
+                      "testdata/person.jpg"]
         let missing = needed.filter { !FileManager.default.isReadableFile(atPath: "\(directory)/\($0)") }
         if !missing.isEmpty { throw MissingModels(missing: missing, directory: directory) }
     }
@@ -56,4 +57,17 @@ struct MissingModels: Error, CustomStringConvertible {
         "pose test files missing in \(directory): \(missing.joined(separator: ", ")) — run Deploy/fetch-models "
             + "(or set SHOPLOOK_MODELS to a directory that has them)"
     }
+}
+
+/// An APP1 Exif segment (marker included): little-endian TIFF, IFD0 with one SHORT Orientation entry.
+func exifSegment(orientation: UInt16) -> [UInt8] {
+    func u16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+    func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+    let tiff = [0x49, 0x49] + u16(42) + u32(8)           // "II", magic, IFD0 at 8
+        + u16(1)                                          // one entry
+        + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + u16(0)
+        + u32(0)                                          // no next IFD
+    let payload = Array("Exif".utf8) + [0, 0] + tiff
+    let length = payload.count + 2
+    return [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload
 }
