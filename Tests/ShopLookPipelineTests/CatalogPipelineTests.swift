@@ -39,7 +39,7 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-pipeline-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
         // Product photos in class folders (the folder is the catalog category), a PNG, a duplicate upload, a
-        // half-body photo (rejected by the pose filter) and a corrupt JPEG (dead-lettered).
+        // half-body and a turned full-body photo (rejected by the pose filter) and a corrupt JPEG (dead-lettered).
         let catalog = root.appendingPathComponent("catalog")
         for folder in ["shirt", "skirt", "shoes", "people"] {
             try FileManager.default.createDirectory(at: catalog.appendingPathComponent(folder), withIntermediateDirectories: true)
@@ -50,6 +50,8 @@ import Testing
         try Data(contentsOf: testdata.appendingPathComponent("coffee.png")).write(to: catalog.appendingPathComponent("shoes/c.png"))
         try cat.write(to: catalog.appendingPathComponent("skirt/copy-of-a.jpg"))
         try Data(contentsOf: testdata.appendingPathComponent("astronaut.jpg")).write(to: catalog.appendingPathComponent("people/d.jpg"))
+        // A full-body photo, but of a woman turned away (the pose filter keeps frontal shots only).
+        try Data(contentsOf: testdata.appendingPathComponent("person.jpg")).write(to: catalog.appendingPathComponent("people/e.jpg"))
         try cat.prefix(900).write(to: catalog.appendingPathComponent("shirt/broken.jpg"))
         let street = Self.streetPhotos()
 
@@ -68,7 +70,7 @@ import Testing
 
             let summary = try await CatalogIngestor(store: store, pool: pool, producer: producer, codec: codec, topics: topics)
                 .ingest(try IngestSources.items(from: [catalog.path] + street.map(\.path)), concurrency: 2)
-            #expect(summary.new == 5 + street.count)
+            #expect(summary.new == 6 + street.count)
             #expect(summary.duplicate == 1)
 
             let embedder = try ImageEmbedder(models: Self.models)
@@ -84,7 +86,7 @@ import Testing
                 embedder: embedder, store: store, pool: pool, codec: codec, topics: topics, shardCount: shards))
             let running = [Task { try await pose.run() }, Task { try await detect.run() }, Task { try await embed.run() }]
 
-            let expectedImages = 5 + street.count
+            let expectedImages = 6 + street.count
             let states = try await withTimeout(.seconds(180), "every image in a terminal state") {
                 while true {
                     let rows = try await pool.withConnection { connection in
@@ -107,6 +109,7 @@ import Testing
                 try await connection.query("SELECT state_reason FROM images WHERE state = 'rejected'")
             }.map { try $0.decode(String.self, at: 0) }
             #expect(rejected.contains { $0.hasPrefix("pose: partial") }, "the half-body photo: \(rejected)")
+            #expect(rejected.contains { $0.hasPrefix("pose: full_back") }, "the turned full-body photo: \(rejected)")
             // Every article has exactly one vector, and every embedded image has its articles.
             let counts = try await pool.withConnection { connection in
                 try await connection.query(
