@@ -275,6 +275,7 @@ public final class IVFPQIndex: @unchecked Sendable {
         var outIds = [Int64](repeating: -1, count: nq * k)
         var outScores = [Float](repeating: .nan, count: nq * k)
         let threads = max(1, min(parameters.threads, nq))
+        let order = Self.scanOrder(nearestLists: coarseI, stride: nprobe, count: nq)
         qt.withUnsafeBufferPointer { qtp in
             qp.withUnsafeBufferPointer { qpp in
                 coarseD.withUnsafeBufferPointer { cdp in
@@ -288,11 +289,16 @@ public final class IVFPQIndex: @unchecked Sendable {
                                     outIds: oi.baseAddress!, outScores: os.baseAddress!)
                                 if threads == 1 {
                                     let w = QueryWorker(ctx)
-                                    for q in 0..<nq { w.search(q) }
+                                    for q in order { w.search(q) }
                                 } else {
+                                    // Runs of consecutive queries of `order` per thread keep the
+                                    // grouping by list; dealing them out round-robin balances the load.
+                                    let run = 8
                                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                                         let w = QueryWorker(ctx)
-                                        for q in stride(from: t, to: nq, by: threads) { w.search(q) }
+                                        for start in stride(from: t * run, to: nq, by: threads * run) {
+                                            for i in start..<min(start + run, nq) { w.search(order[i]) }
+                                        }
                                     }
                                 }
                             }
@@ -302,6 +308,16 @@ public final class IVFPQIndex: @unchecked Sendable {
             }
         }
         return SearchResults(queryCount: nq, k: k, ids: outIds, scores: outScores)
+    }
+
+    /// The order in which a batch scans its queries: by nearest list (then query number),
+    /// so that queries that probe the same list first run back to back and all but the
+    /// first find its codes still in cache. Results do not depend on the order.
+    /// nearestLists: size count * stride, the best list of query q at q * stride.
+    static func scanOrder(nearestLists: [Int64], stride: Int, count nq: Int) -> [Int] {
+        var keys = (0..<nq).map { nearestLists[$0 * stride] << 32 | Int64($0) }
+        keys.sort()
+        return keys.map { Int($0 & 0xFFFF_FFFF) }
     }
 
     /// Searches one query; hits best first.

@@ -77,9 +77,10 @@ size_t sl_heap_push_array(float *D, int64_t *L, size_t k, const float *v, size_t
 void sl_select_smallest(const float *v, size_t n, size_t k, float *outD, int64_t *outI);
 
 // ---- PQ tables ----
-/// out[m*ksub + c] = <q_m, centroid(m, c)>, with centroidsT of size M * dsub * ksub,
+/// out[m*ksub + c] = scale * <q_m, centroid(m, c)>, with centroidsT of size M * dsub * ksub,
 /// layout (M, dsub, ksub) (each sub-quantizer's codebook transposed).
-void sl_pq_ip_table(const float *q, const float *centroidsT, size_t M, size_t ksub, size_t dsub, float *out);
+void sl_pq_ip_table(const float *q, const float *centroidsT, size_t M, size_t ksub, size_t dsub, float scale,
+                    float *out);
 
 // ---- k-means / encoding helpers ----
 /// For each row i of dots (n x k, row-major, leading dimension k):
