@@ -299,13 +299,16 @@ void sl_norms_l2sqr(const float *x, size_t n, size_t d, float *out) {
     for (size_t i = 0; i < n; i++) out[i] = sl_inner(x + i * d, x + i * d, d);
 }
 
-void sl_rerank(const float *q, size_t d, const void *const *vecs, size_t n, int storage, int ip, float *out) {
-    size_t bytes = d * (storage == 1 ? 2 : 4);
-    // Prefetch every candidate first so that the cache misses overlap.
+void sl_prefetch_vectors(const void *const *vecs, size_t n, size_t bytes) {
     for (size_t i = 0; i < n; i++) {
         const char *p = (const char *)vecs[i];
         for (size_t o = 0; o < bytes; o += 64) __builtin_prefetch(p + o, 0, 0);
     }
+}
+
+void sl_rerank(const float *q, size_t d, const void *const *vecs, size_t n, int storage, int ip, float *out) {
+    // Prefetch every candidate first so that the cache misses overlap.
+    sl_prefetch_vectors(vecs, n, d * (storage == 1 ? 2 : 4));
     for (size_t i = 0; i < n; i++) {
         if (storage == 1) {
             const uint16_t *x = (const uint16_t *)vecs[i];
@@ -385,25 +388,40 @@ static inline void topk_swap(float *D, int64_t *L, ptrdiff_t a, ptrdiff_t b) {
     int64_t tl = L[a]; L[a] = L[b]; L[b] = tl;
 }
 
+// lex_less without branches: selection compares a few dozen candidates of random
+// order, where mispredicted branches would dominate its cost.
+static inline int lex_less_branchfree(float d1, int64_t l1, float d2, int64_t l2) {
+    return (d1 < d2) | ((d1 == d2) & (l1 < l2));
+}
+
 // Moves the kth smallest (lexicographic (D, L)) to position kth, smaller ones before it.
+// Quickselect with a median-of-three pivot and a branch-free Lomuto partition
+// (labels are distinct, so the order is strict and equal keys cannot degrade it).
 static void nth_lex(float *D, int64_t *L, ptrdiff_t n, ptrdiff_t kth) {
     ptrdiff_t lo = 0, hi = n - 1;
     while (lo < hi) {
         ptrdiff_t mid = lo + (hi - lo) / 2;
         if (lex_less(D[mid], L[mid], D[lo], L[lo])) topk_swap(D, L, mid, lo);
         if (lex_less(D[hi], L[hi], D[lo], L[lo])) topk_swap(D, L, hi, lo);
-        if (lex_less(D[hi], L[hi], D[mid], L[mid])) topk_swap(D, L, hi, mid);
-        float pd = D[mid];
-        int64_t pl = L[mid];
-        ptrdiff_t i = lo, j = hi;
-        while (i <= j) {
-            while (lex_less(D[i], L[i], pd, pl)) i++;
-            while (lex_less(pd, pl, D[j], L[j])) j--;
-            if (i <= j) { topk_swap(D, L, i, j); i++; j--; }
+        if (lex_less(D[mid], L[mid], D[hi], L[hi])) topk_swap(D, L, hi, mid);
+        // D[lo] <= D[hi] <= D[mid]: the median at hi is the pivot.
+        float pd = D[hi];
+        int64_t pl = L[hi];
+        ptrdiff_t store = lo;  // [lo, store) < pivot <= [store, i)
+        for (ptrdiff_t i = lo; i < hi; i++) {
+            float d = D[i];
+            int64_t l = L[i];
+            int less = lex_less_branchfree(d, l, pd, pl);
+            D[i] = D[store];
+            L[i] = L[store];
+            D[store] = d;
+            L[store] = l;
+            store += less;
         }
-        if (kth <= j) hi = j;
-        else if (kth >= i) lo = i;
-        else return;
+        topk_swap(D, L, store, hi);
+        if (kth == store) return;
+        if (kth < store) hi = store - 1;
+        else lo = store + 1;
     }
 }
 
