@@ -300,9 +300,10 @@ void sl_norms_l2sqr(const float *x, size_t n, size_t d, float *out) {
 }
 
 void sl_prefetch_vectors(const void *const *vecs, size_t n, size_t bytes) {
+    // Into L2 rather than non-temporal: the lines must survive the next query's list scan.
     for (size_t i = 0; i < n; i++) {
         const char *p = (const char *)vecs[i];
-        for (size_t o = 0; o < bytes; o += 64) __builtin_prefetch(p + o, 0, 0);
+        for (size_t o = 0; o < bytes; o += 64) __builtin_prefetch(p + o, 0, 2);
     }
 }
 
@@ -492,13 +493,41 @@ size_t sl_topk_finish(sl_topk *t) {
     return m;
 }
 
+static inline void select_offer(const float *v, size_t i, size_t k, float *outD, int64_t *outI) {
+    float d = v[i];
+    if (d < outD[0] || (d == outD[0] && (int64_t)i < outI[0])) heap_replace_top(outD, outI, k, d, (int64_t)i);
+}
+
+#if SL_X86
+// Compares 8 values at a time with the current k-th best and offers only the lanes that
+// may enter (few, once the heap is full), in index order: the same heap as the scalar loop.
+__attribute__((target("avx2,fma"))) static void select_smallest_avx2(const float *v, size_t n, size_t k,
+                                                                      float *outD, int64_t *outI) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 le = _mm256_cmp_ps(_mm256_loadu_ps(v + i), _mm256_set1_ps(outD[0]), _CMP_LE_OQ);
+        unsigned mask = (unsigned)_mm256_movemask_ps(le);
+        while (mask) {
+            unsigned lane = (unsigned)__builtin_ctz(mask);
+            mask &= mask - 1;
+            select_offer(v, i + lane, k, outD, outI);
+        }
+    }
+    for (; i < n; i++) select_offer(v, i, k, outD, outI);
+}
+#endif
+
 void sl_select_smallest(const float *v, size_t n, size_t k, float *outD, int64_t *outI) {
     if (k == 0) return;
     sl_heap_init(outD, outI, k);
-    for (size_t i = 0; i < n; i++) {
-        float d = v[i];
-        if (d < outD[0] || (d == outD[0] && (int64_t)i < outI[0])) heap_replace_top(outD, outI, k, d, (int64_t)i);
+#if SL_X86
+    if (g_level >= SL_SIMD_AVX2) {
+        select_smallest_avx2(v, n, k, outD, outI);
+        sl_heap_sort(outD, outI, k);
+        return;
     }
+#endif
+    for (size_t i = 0; i < n; i++) select_offer(v, i, k, outD, outI);
     sl_heap_sort(outD, outI, k);
 }
 

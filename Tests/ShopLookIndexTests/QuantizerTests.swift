@@ -120,6 +120,21 @@ import CShopLookSIMD
         #expect(abs(Double(sl_inner(a, b, 37)) - ip) < 1e-3)
     }
 
+    /// The coarse quantizer's selection (SIMD-filtered on AVX2) against sorting by
+    /// (value, index), with many ties, a length that is not a multiple of 8 and k > n.
+    @Test(arguments: [1, 4, 37, 1100])
+    func selectSmallestEqualsSortedPrefix(k: Int) {
+        var rng = SeededRandom(seed: 12)
+        let n = 1003
+        let v = (0..<n).map { _ in Float(rng.nextIndex(300)) - 150 }
+        var d = [Float](repeating: 0, count: k), ids = [Int64](repeating: 0, count: k)
+        sl_select_smallest(v, n, k, &d, &ids)
+        let sorted = (0..<n).sorted { (v[$0], $0) < (v[$1], $1) }.prefix(k)
+        #expect(Array(ids.prefix(min(k, n))) == sorted.map { Int64($0) })
+        #expect(Array(d.prefix(min(k, n))) == sorted.map { v[$0] })
+        if k > n { #expect(d[n...].allSatisfy { $0 == .infinity }) }
+    }
+
     @Test func topKHeapKeepsTheBest() {
         let h = TopKHeap(k: 5)
         var rng = SeededRandom(seed: 3)

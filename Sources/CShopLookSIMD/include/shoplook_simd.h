@@ -38,7 +38,8 @@ float sl_inner_f16(const float *q, const uint16_t *x, size_t d);
 /// Exact distances ("smaller is better": ||q-x||^2, or -<q,x> when ip) from q to n
 /// stored vectors (storage 1: binary16, 2: float32), prefetching them all first.
 void sl_rerank(const float *q, size_t d, const void *const *vecs, size_t n, int storage, int ip, float *out);
-/// Prefetches the n vectors of `bytes` bytes each (e.g. re-ranking candidates, ahead of use).
+/// Prefetches the n vectors of `bytes` bytes each into the caches (re-ranking candidates,
+/// ahead of use).
 void sl_prefetch_vectors(const void *const *vecs, size_t n, size_t bytes);
 /// Round-to-nearest-even float -> binary16 conversion of n values.
 void sl_f32_to_f16(const float *src, uint16_t *dst, size_t n);
