@@ -246,8 +246,9 @@ public final class IVFPQIndex: @unchecked Sendable {
 
     /// Searches nq row-major queries. With `parameters.threads == 1` (the default) all
     /// work runs on the calling thread, except the coarse step's BLAS call, which follows
-    /// the process-wide BLAS thread count (`ShopLookBLAS.setThreadCount`). Each query holds
-    /// the read lock while it scans, so results reflect whole add/remove batches.
+    /// the process-wide BLAS thread count (`ShopLookBLAS.setThreadCount`). The read lock is
+    /// held for runs of up to `QueryWorker.queriesPerLock` queries at a time, so results
+    /// reflect whole add/remove batches.
     public func search(_ queries: [Float], k: Int, parameters: SearchParameters = .init()) throws -> SearchResults {
         guard let st = state else { throw IndexError.notTrained }
         let c = configuration
@@ -275,6 +276,7 @@ public final class IVFPQIndex: @unchecked Sendable {
         var outIds = [Int64](repeating: -1, count: nq * k)
         var outScores = [Float](repeating: .nan, count: nq * k)
         let threads = max(1, min(parameters.threads, nq))
+        let order = Self.scanOrder(nearestLists: coarseI, stride: nprobe, count: nq)
         qt.withUnsafeBufferPointer { qtp in
             qp.withUnsafeBufferPointer { qpp in
                 coarseD.withUnsafeBufferPointer { cdp in
@@ -287,12 +289,16 @@ public final class IVFPQIndex: @unchecked Sendable {
                                     coarseD: cdp.baseAddress!, coarseI: cip.baseAddress!,
                                     outIds: oi.baseAddress!, outScores: os.baseAddress!)
                                 if threads == 1 {
-                                    let w = QueryWorker(ctx)
-                                    for q in 0..<nq { w.search(q) }
+                                    QueryWorker(ctx).search(order[...])
                                 } else {
+                                    // Runs of consecutive queries of `order` per thread keep the
+                                    // grouping by list; dealing them out round-robin balances the load.
+                                    let run = QueryWorker.queriesPerLock
                                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                                         let w = QueryWorker(ctx)
-                                        for q in stride(from: t, to: nq, by: threads) { w.search(q) }
+                                        for start in stride(from: t * run, to: nq, by: threads * run) {
+                                            w.search(order[start..<min(start + run, nq)])
+                                        }
                                     }
                                 }
                             }
@@ -302,6 +308,16 @@ public final class IVFPQIndex: @unchecked Sendable {
             }
         }
         return SearchResults(queryCount: nq, k: k, ids: outIds, scores: outScores)
+    }
+
+    /// The order in which a batch scans its queries: by nearest list (then query number),
+    /// so that queries that probe the same list first run back to back and all but the
+    /// first find its codes still in cache. Results do not depend on the order.
+    /// nearestLists: size count * stride, the best list of query q at q * stride.
+    static func scanOrder(nearestLists: [Int64], stride: Int, count nq: Int) -> [Int] {
+        var keys = (0..<nq).map { nearestLists[$0 * stride] << 32 | Int64($0) }
+        keys.sort()
+        return keys.map { Int($0 & 0xFFFF_FFFF) }
     }
 
     /// Searches one query; hits best first.
@@ -338,20 +354,38 @@ struct QueryContext: @unchecked Sendable {
 }
 
 /// Per-thread search state: scanner, heaps and candidate buffers, allocated once per batch.
+///
+/// With re-ranking, a query's candidates are prefetched when its scan ends and re-ranked
+/// only after the next query has been scanned, so that fetching the stored vectors from
+/// memory overlaps useful work instead of stalling (two candidate slots alternate).
 final class QueryWorker {
+    /// Queries searched under one hold of the read lock: bounds how long a writer waits
+    /// and how far re-ranking lags behind scanning (it never crosses a lock release).
+    static let queriesPerLock = 8
+
     let ctx: QueryContext
     let scanner: InvertedListScanner
     let finalHeap: TopKHeap
+    /// size 2 * kPrime: the candidates of slot s at s * kPrime
     let candPtrs: UnsafeMutablePointer<UnsafeRawPointer?>
+    /// size 2 * kPrime, layout as candPtrs
     let candIds: UnsafeMutablePointer<Int64>
+    /// size kPrime
     let candDist: UnsafeMutablePointer<Float>
+
+    /// A scanned query whose candidates wait in a slot for re-ranking.
+    private struct PendingRerank {
+        var query: Int
+        var slot: Int
+        var count: Int
+    }
 
     init(_ ctx: QueryContext) {
         self.ctx = ctx
         scanner = InvertedListScanner(state: ctx.state, k: ctx.kPrime)
         finalHeap = TopKHeap(k: ctx.k)
-        candPtrs = .allocate(capacity: ctx.kPrime)
-        candIds = .allocate(capacity: ctx.kPrime)
+        candPtrs = .allocate(capacity: 2 * ctx.kPrime)
+        candIds = .allocate(capacity: 2 * ctx.kPrime)
         candDist = .allocate(capacity: ctx.kPrime)
     }
 
@@ -361,51 +395,80 @@ final class QueryWorker {
         candDist.deallocate()
     }
 
-    /// Searches query q and writes its output row. Holds the read lock for the query.
-    func search(_ q: Int) {
+    /// Searches the queries in the given order and writes their output rows.
+    func search(_ queries: ArraySlice<Int>) {
+        var start = queries.startIndex
+        while start < queries.endIndex {
+            let end = min(start + Self.queriesPerLock, queries.endIndex)
+            ctx.index.invlists.withReadLock {
+                var pending: PendingRerank?
+                for (n, q) in queries[start..<end].enumerated() {
+                    let scanned = scan(q, slot: n & 1)
+                    if let p = pending { rerank(p) }
+                    pending = scanned
+                }
+                if let p = pending { rerank(p) }
+            }
+            start = end
+        }
+    }
+
+    /// Scans the lists of query q. Without re-ranking it writes the output row and returns
+    /// nil; with re-ranking it moves the candidates to `slot`, prefetches their vectors and
+    /// returns them. Call with the read lock held (until the candidates are re-ranked).
+    private func scan(_ q: Int, slot: Int) -> PendingRerank? {
         let c = ctx
         let invlists = c.index.invlists
-        let d = c.index.configuration.dimension
         let dt = c.state.workingDimension
         let metric = c.state.metric
         let k = c.k, nprobe = c.nprobe
-        invlists.withReadLock {
-            scanner.heap.reset()
-            scanner.setQuery(c.transformed + q * dt)
-            for p in 0..<nprobe {
-                let l = Int(c.coarseI[q * nprobe + p])
-                if l < 0 { continue }
-                let li = invlists.unsafeList(l)
-                if li.count == 0 { continue }
-                scanner.setList(l, coarseDistance: c.coarseD[q * nprobe + p])
-                _ = scanner.scanCodes(count: li.count, codes: li.codes!, labelBase: Int64(l) << 32)
+        scanner.heap.reset()
+        scanner.setQuery(c.transformed + q * dt)
+        for p in 0..<nprobe {
+            let l = Int(c.coarseI[q * nprobe + p])
+            if l < 0 { continue }
+            let li = invlists.unsafeList(l)
+            if li.count == 0 { continue }
+            scanner.setList(l, coarseDistance: c.coarseD[q * nprobe + p])
+            _ = scanner.scanCodes(count: li.count, codes: li.codes!, labelBase: Int64(l) << 32)
+        }
+        let nc = scanner.heap.sortInPlace()
+        let hd = scanner.heap.distances, hl = scanner.heap.labels
+        guard c.rerank else {
+            for r in 0..<nc {
+                let l = Int(hl[r] >> 32), i = Int(hl[r] & 0xFFFF_FFFF)
+                c.outIds[q * k + r] = invlists.unsafeList(l).ids![i]
+                c.outScores[q * k + r] = metric.score(fromDistance: hd[r])
             }
-            let nc = scanner.heap.sortInPlace()
-            let hd = scanner.heap.distances, hl = scanner.heap.labels
-            if c.rerank {
-                let vb = invlists.vectorBytes
-                for r in 0..<nc {
-                    let l = Int(hl[r] >> 32), i = Int(hl[r] & 0xFFFF_FFFF)
-                    let li = invlists.unsafeList(l)
-                    candPtrs[r] = UnsafeRawPointer(li.vectors! + i * vb)
-                    candIds[r] = li.ids![i]
-                }
-                sl_rerank(c.prepared + q * d, d, candPtrs, nc, Int32(c.index.configuration.rerankStorage.rawValue),
-                          metric.usesInnerProduct ? 1 : 0, candDist)
-                finalHeap.reset()
-                for r in 0..<nc { finalHeap.push(candDist[r], candIds[r]) }
-                let nf = finalHeap.sortInPlace()
-                for r in 0..<nf {
-                    c.outIds[q * k + r] = finalHeap.labels[r]
-                    c.outScores[q * k + r] = metric.score(fromDistance: finalHeap.distances[r])
-                }
-            } else {
-                for r in 0..<nc {
-                    let l = Int(hl[r] >> 32), i = Int(hl[r] & 0xFFFF_FFFF)
-                    c.outIds[q * k + r] = invlists.unsafeList(l).ids![i]
-                    c.outScores[q * k + r] = metric.score(fromDistance: hd[r])
-                }
-            }
+            return nil
+        }
+        let vb = invlists.vectorBytes
+        let ptrs = candPtrs + slot * c.kPrime, ids = candIds + slot * c.kPrime
+        for r in 0..<nc {
+            let l = Int(hl[r] >> 32), i = Int(hl[r] & 0xFFFF_FFFF)
+            let li = invlists.unsafeList(l)
+            ptrs[r] = UnsafeRawPointer(li.vectors! + i * vb)
+            ids[r] = li.ids![i]
+        }
+        sl_prefetch_vectors(ptrs, nc, vb)
+        return PendingRerank(query: q, slot: slot, count: nc)
+    }
+
+    /// Re-ranks a scanned query's candidates exactly and writes its output row.
+    private func rerank(_ p: PendingRerank) {
+        let c = ctx
+        let d = c.index.configuration.dimension
+        let metric = c.state.metric
+        let k = c.k, q = p.query
+        let ids = candIds + p.slot * c.kPrime
+        sl_rerank(c.prepared + q * d, d, candPtrs + p.slot * c.kPrime, p.count,
+                  Int32(c.index.configuration.rerankStorage.rawValue), metric.usesInnerProduct ? 1 : 0, candDist)
+        finalHeap.reset()
+        for r in 0..<p.count { finalHeap.push(candDist[r], ids[r]) }
+        let nf = finalHeap.sortInPlace()
+        for r in 0..<nf {
+            c.outIds[q * k + r] = finalHeap.labels[r]
+            c.outScores[q * k + r] = metric.score(fromDistance: finalHeap.distances[r])
         }
     }
 }

@@ -54,10 +54,7 @@ final class InvertedListScanner {
 
     /// q: the (transformed) query, size pq.dimension.
     func setQuery(_ q: UnsafePointer<Float>) {
-        state.pq.innerProductTable(query: q, into: queryTable)
-        let n = m * ksub
-        let f: Float = ip ? -1 : -2
-        for i in 0..<n { queryTable[i] *= f }
+        state.pq.innerProductTable(query: q, scale: ip ? -1 : -2, into: queryTable)
         if fastScan && ip {
             sl_fs4_quantize_lut(queryTable, nil, m, paddedM, 0, listTable, qTable, &qBias, &qScale)
         }

@@ -24,8 +24,8 @@ import CShopLookSIMD
 /// - `append` and `remove` take the exclusive lock for the whole batch: a reader
 ///   sees a batch entirely or not at all, and never a list that is being moved,
 ///   grown or compacted (no torn entries).
-/// - A search holds the read lock for one query at a time, so writers wait at
-///   most one query's scan; glibc's default rwlock prefers readers, so a steady
+/// - A search holds the read lock for a few queries at a time (`QueryWorker.queriesPerLock`),
+///   so writers wait at most those queries' scans; glibc's default rwlock prefers readers, so a steady
 ///   stream of searches can delay writers (not starve them forever in practice,
 ///   since each query releases the lock).
 /// - Lists loaded from a file point into a read-only memory map and are copied

@@ -124,21 +124,22 @@ public struct ProductQuantizer: Sendable, Equatable {
         return out
     }
 
-    /// out[mm * ksub + c] = <q_mm, centroid(mm, c)>; out has m * ksub floats.
+    /// out[mm * ksub + c] = scale * <q_mm, centroid(mm, c)>; out has m * ksub floats.
+    /// (The scale lets the scanners get −2⟨·,·⟩ or −⟨·,·⟩ tables in the same pass.)
     @inline(__always)
-    public func innerProductTable(query q: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    public func innerProductTable(query q: UnsafePointer<Float>, scale: Float = 1, into out: UnsafeMutablePointer<Float>) {
         centroidsTransposed.withUnsafeBufferPointer { t in
-            sl_pq_ip_table(q, t.baseAddress!, m, ksub, dsub, out)
+            sl_pq_ip_table(q, t.baseAddress!, m, ksub, dsub, scale, out)
         }
     }
 
     /// out[mm * ksub + c] = ‖q_mm − centroid(mm, c)‖²; out has m * ksub floats.
     public func l2Table(query q: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        innerProductTable(query: q, into: out)
+        innerProductTable(query: q, scale: -2, into: out)
         let ks = ksub, ds = dsub
         for mm in 0..<m {
             let qn = sl_inner(q + mm * ds, q + mm * ds, ds)
-            for c in 0..<ks { out[mm * ks + c] = qn - 2 * out[mm * ks + c] + centroidNorms[mm * ks + c] }
+            for c in 0..<ks { out[mm * ks + c] += qn + centroidNorms[mm * ks + c] }
         }
     }
 

@@ -87,6 +87,56 @@ import Testing
         #expect(single == one.hits(forQuery: 5))
     }
 
+    /// A batch scans its queries grouped by nearest list; every row must equal the query
+    /// searched on its own, with and without re-ranking, on one thread or several.
+    /// (Without re-ranking, scores include the coarse distance, which sgemm may round
+    /// differently for a batch than for a single query; hence the tolerance.)
+    @Test(arguments: [(Metric.l2, 4), (.l2, 8), (.innerProduct, 4), (.cosine, 8)])
+    func batchSearchInListOrderEqualsQueryByQuery(metric: Metric, nbits: Int) throws {
+        let d = Self.d
+        let (idx, _) = try Self.exactIndex(metric: metric, nbits: nbits, storage: .float16)
+        let queries = TestData.mixture(n: 40, d: d, clusters: 15, seed: 80)
+        for rerank in [0, 3] {
+            for nprobe in [1, 3] {
+                let p = IVFPQIndex.SearchParameters(nprobe: nprobe, rerankFactor: rerank)
+                let batch = try idx.search(queries, k: 6, parameters: p)
+                for q in 0..<40 {
+                    let alone = try idx.search(query: Array(queries[(q * d)..<((q + 1) * d)]), k: 6, parameters: p)
+                    let row = batch.hits(forQuery: q)
+                    #expect(row.map(\.id) == alone.map(\.id), "query \(q) nprobe \(nprobe) rerank \(rerank)")
+                    for (a, b) in zip(row, alone) { #expect(abs(a.score - b.score) <= 1e-5 * max(1, abs(b.score))) }
+                }
+                var threaded = p
+                threaded.threads = 3
+                #expect(try idx.search(queries, k: 6, parameters: threaded) == batch)
+            }
+        }
+    }
+
+    @Test func scanOrderGroupsQueriesByNearestList() {
+        // 6 queries, 2 probes each; the first probe is the nearest list.
+        let lists: [Int64] = [5, 1, 2, 9, 5, 0, 0, 5, 2, 2, 2, 7]
+        let order = IVFPQIndex.scanOrder(nearestLists: lists, stride: 2, count: 6)
+        #expect(order == [3, 1, 4, 5, 0, 2])
+    }
+
+    /// Concurrent batch searches (each with its own per-thread buffers) give the same
+    /// results as the same searches run one after another.
+    @Test func concurrentBatchSearchesEqualSequentialOnes() async throws {
+        let d = Self.d
+        let (idx, _) = try Self.exactIndex(metric: .l2, nbits: 4, storage: .float16)
+        let batches = (0..<6).map { TestData.mixture(n: 25, d: d, clusters: 15, seed: 90 + UInt64($0)) }
+        let p = IVFPQIndex.SearchParameters(nprobe: 2, rerankFactor: 2)
+        let sequential = try batches.map { try idx.search($0, k: 5, parameters: p) }
+        let concurrent = try await withThrowingTaskGroup(of: (Int, SearchResults).self) { group in
+            for (i, b) in batches.enumerated() { group.addTask { (i, try idx.search(b, k: 5, parameters: p)) } }
+            var out = [SearchResults?](repeating: nil, count: batches.count)
+            for try await (i, r) in group { out[i] = r }
+            return out
+        }
+        #expect(concurrent == sequential.map { Optional($0) })
+    }
+
     @Test func pcaTransformKeepsExactResultsWithReranking() throws {
         let (idx, x) = try Self.exactIndex(metric: .l2, nbits: 4, transform: .pca(outputDimension: 16, randomRotation: true))
         let d = Self.d

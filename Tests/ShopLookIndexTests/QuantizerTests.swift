@@ -3,6 +3,28 @@ import Testing
 import CShopLookSIMD
 
 @Suite struct QuantizerTests {
+    /// The SIMD table kernel (ksub 16 for fast-scan, 256 for 8-bit) against the definition,
+    /// with the scales the scanners use.
+    @Test(arguments: [(4, Float(1)), (4, -2), (8, -1), (8, -2)])
+    func innerProductTableMatchesDefinition(nbits: Int, scale: Float) throws {
+        let d = 32, m = 8
+        let x = TestData.mixture(n: 600, d: d, clusters: 12, seed: 31)
+        var pq = try ProductQuantizer(dimension: d, m: m, nbits: nbits)
+        try pq.train(x, seed: 2, iterations: 4)
+        let q = TestData.mixture(n: 1, d: d, clusters: 3, seed: 32)
+        var table = [Float](repeating: .nan, count: m * pq.ksub)
+        q.withUnsafeBufferPointer { pq.innerProductTable(query: $0.baseAddress!, scale: scale, into: &table) }
+        let ds = pq.dsub
+        for j in 0..<m {
+            for c in 0..<pq.ksub {
+                var s: Float = 0
+                for t in 0..<ds { s += q[j * ds + t] * pq.centroids[(j * pq.ksub + c) * ds + t] }
+                let got = table[j * pq.ksub + c]
+                #expect(abs(got - scale * s) <= 1e-4 * max(1, abs(s)), "sub-quantizer \(j) centroid \(c)")
+            }
+        }
+    }
+
     @Test func pqReconstructionErrorIsBoundedAndBeatsRandomCodebooks() throws {
         let d = 32
         let x = TestData.mixture(n: 4000, d: d, clusters: 30, seed: 5)
@@ -96,6 +118,21 @@ import CShopLookSIMD
         for t in 0..<37 { l2 += Double((a[t] - b[t]) * (a[t] - b[t])); ip += Double(a[t] * b[t]) }
         #expect(abs(Double(sl_l2sqr(a, b, 37)) - l2) < 1e-3)
         #expect(abs(Double(sl_inner(a, b, 37)) - ip) < 1e-3)
+    }
+
+    /// The coarse quantizer's selection (SIMD-filtered on AVX2) against sorting by
+    /// (value, index), with many ties, a length that is not a multiple of 8 and k > n.
+    @Test(arguments: [1, 4, 37, 1100])
+    func selectSmallestEqualsSortedPrefix(k: Int) {
+        var rng = SeededRandom(seed: 12)
+        let n = 1003
+        let v = (0..<n).map { _ in Float(rng.nextIndex(300)) - 150 }
+        var d = [Float](repeating: 0, count: k), ids = [Int64](repeating: 0, count: k)
+        sl_select_smallest(v, n, k, &d, &ids)
+        let sorted = (0..<n).sorted { (v[$0], $0) < (v[$1], $1) }.prefix(k)
+        #expect(Array(ids.prefix(min(k, n))) == sorted.map { Int64($0) })
+        #expect(Array(d.prefix(min(k, n))) == sorted.map { v[$0] })
+        if k > n { #expect(d[n...].allSatisfy { $0 == .infinity }) }
     }
 
     @Test func topKHeapKeepsTheBest() {

@@ -38,6 +38,9 @@ float sl_inner_f16(const float *q, const uint16_t *x, size_t d);
 /// Exact distances ("smaller is better": ||q-x||^2, or -<q,x> when ip) from q to n
 /// stored vectors (storage 1: binary16, 2: float32), prefetching them all first.
 void sl_rerank(const float *q, size_t d, const void *const *vecs, size_t n, int storage, int ip, float *out);
+/// Prefetches the n vectors of `bytes` bytes each into the caches (re-ranking candidates,
+/// ahead of use).
+void sl_prefetch_vectors(const void *const *vecs, size_t n, size_t bytes);
 /// Round-to-nearest-even float -> binary16 conversion of n values.
 void sl_f32_to_f16(const float *src, uint16_t *dst, size_t n);
 void sl_f16_to_f32(const uint16_t *src, float *dst, size_t n);
@@ -77,9 +80,10 @@ size_t sl_heap_push_array(float *D, int64_t *L, size_t k, const float *v, size_t
 void sl_select_smallest(const float *v, size_t n, size_t k, float *outD, int64_t *outI);
 
 // ---- PQ tables ----
-/// out[m*ksub + c] = <q_m, centroid(m, c)>, with centroidsT of size M * dsub * ksub,
+/// out[m*ksub + c] = scale * <q_m, centroid(m, c)>, with centroidsT of size M * dsub * ksub,
 /// layout (M, dsub, ksub) (each sub-quantizer's codebook transposed).
-void sl_pq_ip_table(const float *q, const float *centroidsT, size_t M, size_t ksub, size_t dsub, float *out);
+void sl_pq_ip_table(const float *q, const float *centroidsT, size_t M, size_t ksub, size_t dsub, float scale,
+                    float *out);
 
 // ---- k-means / encoding helpers ----
 /// For each row i of dots (n x k, row-major, leading dimension k):
