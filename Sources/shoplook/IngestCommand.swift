@@ -22,6 +22,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "How many files to ingest at once.")
     var concurrency = 8
 
+    @Option(help: "Uploads per second, evenly spaced (default: as fast as possible).")
+    var rate: Double?
+
     @Flag(help: "List every rejected file with its reason.")
     var verbose = false
 
@@ -30,6 +33,7 @@ struct IngestCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1-256") }
+        if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be a positive number of uploads per second") }
     }
 
     func run() async throws {
@@ -41,7 +45,7 @@ struct IngestCommand: AsyncParsableCommand {
         let ingestor = CatalogIngestor(
             store: try blobs.store(), pool: pool, producer: producer, codec: try MessageCodec(), topics: kafka.topics)
         let bar = ProgressBar(total: items.count)
-        let summary = try await ingestor.ingest(items, concurrency: concurrency) { done, summary in
+        let summary = try await ingestor.ingest(items, concurrency: concurrency, rate: rate) { done, summary in
             bar.update(done: done, detail: "\(summary.new) new, \(summary.duplicate) duplicate, \(summary.rejected.count) rejected")
         }
         bar.finish()

@@ -92,9 +92,12 @@ import Testing
             #expect(Set(messages.map(\.imageID)).count == 4)
             #expect(messages.allSatisfy { $0.source == .catalog && $0.blobKey == $0.imageID })
 
-            // A second run finds everything again, taking nothing new in.
-            let again = try await ingestor.ingest(items, concurrency: 3)
+            // A second run finds everything again, taking nothing new in. Paced at 20 uploads per second, its
+            // sixth upload starts no earlier than 5 / 20 s after the first.
+            let started = ContinuousClock.now
+            let again = try await ingestor.ingest(items, concurrency: 3, rate: 20)
             #expect(again.new == 0 && again.duplicate == 5)
+            #expect(ContinuousClock.now - started >= .milliseconds(250))
             try await consumer.close()
             try await producer.close()
             await pool.close()

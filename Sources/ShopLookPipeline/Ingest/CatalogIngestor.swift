@@ -72,22 +72,33 @@ public struct CatalogIngestor: Sendable {
     }
 
     /// Ingests the items, `concurrency` at a time, calling `progress` after each.
+    ///
+    /// With a `rate`, uploads start evenly spaced at that many per second (a steady upload stream, as a shop's
+    /// catalog system would send; `concurrency` still bounds how many are in flight).
     public func ingest(
-        _ items: [IngestItem], concurrency: Int = 8, progress: @Sendable (Int, IngestSummary) -> Void = { _, _ in }
+        _ items: [IngestItem], concurrency: Int = 8, rate: Double? = nil,
+        progress: @Sendable (Int, IngestSummary) -> Void = { _, _ in }
     ) async throws -> IngestSummary {
         var summary = IngestSummary()
         var done = 0
+        let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: (IngestItem, IngestResult).self) { group in
-            var pending = items.makeIterator()
+            var pending = items.enumerated().makeIterator()
+            func add(_ index: Int, _ item: IngestItem) {
+                group.addTask {
+                    if let rate, rate > 0 { try await Task.sleep(until: start + .seconds(Double(index) / rate), clock: .continuous) }
+                    return (item, try await self.ingest(item))
+                }
+            }
             for _ in 0..<max(1, concurrency) {
-                guard let item = pending.next() else { break }
-                group.addTask { (item, try await self.ingest(item)) }
+                guard let (index, item) = pending.next() else { break }
+                add(index, item)
             }
             while let (item, result) = try await group.next() {
                 summary.add(result, file: item.file.path)
                 done += 1
                 progress(done, summary)
-                if let item = pending.next() { group.addTask { (item, try await self.ingest(item)) } }
+                if let (index, item) = pending.next() { add(index, item) }
             }
         }
         return summary
