@@ -15,7 +15,6 @@ public struct StageWorkerResources: Sendable {
     public let store: FileBlobStore
     public let codec: MessageCodec
     public let topics: ShopLookTopics
-    public let logger: Logger
 }
 
 /// One stage executable: a ``StageWorker`` for `stage`, its consumer-lag gauges and the `/metrics` endpoint,
@@ -60,7 +59,7 @@ public struct StageWorkerApplication<Processor: StageProcessor> {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: logger)
         let codec = try MessageCodec()
         let processor = try await makeProcessor(StageWorkerResources(
-            pool: pool, store: try options.blobs.store(), codec: codec, topics: topics, logger: logger))
+            pool: pool, store: try options.blobs.store(), codec: codec, topics: topics))
         let lagMonitor = ConsumerLagMonitor(
             stage: stage, topic: configuration.inputTopic,
             inspector: try KafkaGroupInspector(configuration: kafka, groupID: consumer.groupID, logger: logger),
