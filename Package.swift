@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "shoplook", targets: ["shoplook"]),
         .executable(name: "shoplook-broker", targets: ["shoplook-broker"]),
         .executable(name: "shoplook-index-bench", targets: ["shoplook-index-bench"]),
+        .executable(name: "shoplook-pose-worker", targets: ["shoplook-pose-worker"]),
+        .executable(name: "shoplook-detect-worker", targets: ["shoplook-detect-worker"]),
+        .executable(name: "shoplook-embed-worker", targets: ["shoplook-embed-worker"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
@@ -20,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian, one shim target each (pkg-config name, apt provider).
@@ -71,11 +77,56 @@ let package = Package(
             name: "ShopLookDevBroker",
             dependencies: ["CRDKafka", "ShopLookCore", "ShopLookKafka", .product(name: "Logging", package: "swift-log")]
         ),
+        // Settings (environment, `.local/stack.env`) and the option groups the CLI and the workers share.
+        .target(
+            name: "ShopLookCommandSupport",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookVision",
+                "ShopLookRuntimes",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What every stage executable runs: a StageWorker, consumer-lag gauges and /metrics in one ServiceGroup.
+        .target(
+            name: "ShopLookWorker",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline", "ShopLookCommandSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoplook-pose-worker",
+            dependencies: [
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookPipeline", "ShopLookPose",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoplook-detect-worker",
+            dependencies: [
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookPipeline", "ShopLookVision",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoplook-embed-worker",
+            dependencies: [
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
-                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes",
+                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,7 +143,7 @@ let package = Package(
         // Test helpers live in their own target, never in a product target.
         .target(
             name: "ShopLookTestSupport",
-            dependencies: ["ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker"],
+            dependencies: ["ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker", "ShopLookImaging"],
             path: "Tests/ShopLookTestSupport"
         ),
         .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore", "ShopLookTestSupport"]),
@@ -111,6 +162,14 @@ let package = Package(
                 "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision", "ShopLookRuntimes",
                 "ShopLookPose",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Runs the worker executables as child processes (built by `swift build --build-tests`, found like the broker).
+        .testTarget(
+            name: "ShopLookWorkerTests",
+            dependencies: [
+                "ShopLookWorker", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
+                "ShopLookImaging", "ShopLookRuntimes",
             ]
         ),
     ],

@@ -139,8 +139,10 @@ public final class StageWorker<Processor: StageProcessor>: Service, Sendable {
             }
         }
         for message in batch { consumer.markProcessed(message) }
+        let elapsed = (ContinuousClock.now - started).nanoseconds
         metrics.processed.increment(by: batch.count)
-        metrics.batchLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        metrics.batchLatency.recordNanoseconds(elapsed)
+        for _ in batch { metrics.messageLatency.recordNanoseconds(elapsed) }
         return true
     }
 
@@ -231,6 +233,9 @@ struct StageMetrics: Sendable {
     let failed: Counter
     let retries: Counter
     let batchLatency: Timer
+    /// Per message: from the start of its batch's handling until it is marked processed (decode, process,
+    /// produce, dead-letter), so the histogram's count is the messages handled.
+    let messageLatency: Timer
 
     init(stage: PipelineStage) {
         let dimensions = [("stage", stage.rawValue)]
@@ -241,5 +246,6 @@ struct StageMetrics: Sendable {
         failed = Counter(label: "shoplook_stage_messages_failed_total", dimensions: dimensions)
         retries = Counter(label: "shoplook_stage_retries_total", dimensions: dimensions)
         batchLatency = Timer(label: "shoplook_stage_batch_duration_seconds", dimensions: dimensions)
+        messageLatency = Timer(label: "shoplook_stage_message_duration_seconds", dimensions: dimensions)
     }
 }

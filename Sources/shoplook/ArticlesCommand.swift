@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookImaging
 import ShopLookPipeline
@@ -19,14 +20,13 @@ struct ArticlesCommand: AsyncParsableCommand {
             other verdicts give none. A bad file prints {"file", "error"} and the command goes on.
             """)
 
-    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
-    var models: String?
+    @OptionGroup var model: ModelOptions
 
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
 
     func run() async throws {
-        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let modelFiles = try model.modelFiles()
         let estimator = try PoseEstimator(
             runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles, includeMask: true)
         let embedder = try ImageEmbedder(models: modelFiles, framing: .centerCrop)
@@ -82,8 +82,7 @@ struct EvalArticlesCommand: AsyncParsableCommand {
             --split even|odd keeps the photos with even or odd numbers (the locator's offsets were fitted on even).
             """)
 
-    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
-    var models: String?
+    @OptionGroup var model: ModelOptions
 
     @Option(help: "ground-truth.json")
     var groundTruth: String
@@ -100,7 +99,7 @@ struct EvalArticlesCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ValidationError("cannot read \(groundTruth)") }
         let truth = try JSONDecoder().decode(ArticleGroundTruth.self, from: data)
         let photos = url.deletingLastPathComponent().appendingPathComponent("photos")
-        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let modelFiles = try model.modelFiles()
         let estimator = try PoseEstimator(
             runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles, includeMask: true)
         let rules = PoseVerdictRules()

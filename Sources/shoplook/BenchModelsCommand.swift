@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookImaging
 import ShopLookPipeline
@@ -27,7 +28,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let modelFiles = try vision.modelFiles()
+        let modelFiles = try vision.model.modelFiles()
         let estimator = try PoseEstimator(
             runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles, includeMask: true)
         let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookImaging
 import ShopLookPose
@@ -16,8 +17,7 @@ struct BenchPoseCommand: AsyncParsableCommand {
             (Benchmarks/run-pose-bench runs both).
             """)
 
-    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
-    var models: String?
+    @OptionGroup var model: ModelOptions
 
     @Option(help: "Folder of JPEGs (*.jpg, *.jpeg).")
     var images: String
@@ -32,7 +32,7 @@ struct BenchPoseCommand: AsyncParsableCommand {
     var threads = 1
 
     func run() throws {
-        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let modelFiles = try model.modelFiles()
         let runtime = try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path)
         let estimator = try PoseEstimator(runtime: runtime, files: modelFiles, threads: threads)
         let options = LiteRtCompiledModel.Options(threads: threads)

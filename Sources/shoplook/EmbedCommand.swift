@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookVision
 
 struct EmbedCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookVision
 

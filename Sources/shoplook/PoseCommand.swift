@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookPipeline
 import ShopLookPose
@@ -15,14 +16,13 @@ struct PoseCommand: AsyncParsableCommand {
             {"file", "error"} and the command goes on.
             """)
 
-    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
-    var models: String?
+    @OptionGroup var model: ModelOptions
 
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
 
     func run() throws {
-        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let modelFiles = try model.modelFiles()
         let runtime = try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path)
         let estimator = try PoseEstimator(runtime: runtime, files: modelFiles)
         let rules = PoseVerdictRules()
@@ -51,8 +51,7 @@ struct EvalPoseCommand: AsyncParsableCommand {
         abstract: "Pose-filter accuracy on labelled photos (a CSV with columns file and label; paths relative to the CSV).",
         discussion: "Prints accuracy, full_front-vs-rest accuracy, precision and recall, and the confusion matrix as JSON.")
 
-    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
-    var models: String?
+    @OptionGroup var model: ModelOptions
 
     @Option(help: "The labels CSV (file,label,...).")
     var labels: String
@@ -63,7 +62,7 @@ struct EvalPoseCommand: AsyncParsableCommand {
         guard let header = rows.first, let fileColumn = header.firstIndex(of: "file"), let labelColumn = header.firstIndex(of: "label") else {
             throw ValidationError("\(labels) needs a header with file and label columns")
         }
-        let modelFiles = try models.map { ModelFiles(directory: URL(fileURLWithPath: $0)) } ?? ModelFiles.locate(environment: Settings.environment)
+        let modelFiles = try model.modelFiles()
         let estimator = try PoseEstimator(runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles)
         let rules = PoseVerdictRules()
         var truth: [PoseVerdict] = []

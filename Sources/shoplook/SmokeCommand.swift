@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ShopLookBlobStore
+import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookImaging
 import ShopLookKafka

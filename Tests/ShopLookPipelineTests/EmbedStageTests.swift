@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ShopLookBlobStore
 import ShopLookCore
-import ShopLookImaging
 import ShopLookKafka
 import ShopLookPipeline
 import ShopLookPostgres
@@ -20,12 +19,6 @@ import Testing
     }()
 
     static let models = ModelFiles(directory: TestPaths.packageRoot.appendingPathComponent(".models"))
-
-    func crop(_ seed: Int) throws -> [UInt8] {
-        var pixels = [UInt8](repeating: 245, count: 120 * 160 * 3)
-        for y in 20..<140 { for x in 20..<100 { let i = (y * 120 + x) * 3; pixels[i] = UInt8(seed * 60 % 256); pixels[i + 1] = UInt8(x * 2); pixels[i + 2] = UInt8(y) } }
-        return try JPEGEncoder(quality: 92).encode(try RGBImage(width: 120, height: 160, pixels: pixels))
-    }
 
     @Test func embedsArticlesOncePerModelVersionOnTheirShardsPartition() async throws {
         let topics = ShopLookTopics(prefix: "embed.")
@@ -48,7 +41,7 @@ import Testing
                 }
                 var articles: [Article] = []
                 for ordinal in 0..<(image == 0 ? 2 : 1) {
-                    let bytes = try crop(image * 2 + ordinal)
+                    let bytes = try TestImages.crop(seed: image * 2 + ordinal)
                     let key = image == 2 ? SHA256.hexDigest(Array("missing".utf8)) : try await store.put(bytes).rawValue
                     let articleID = SHA256.hexDigest(Array("\(imageID)/upper/\(ordinal)".utf8))
                     try await pool.withConnection { connection in

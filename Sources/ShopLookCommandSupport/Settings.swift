@@ -7,8 +7,8 @@ import ShopLookPostgres
 
 /// The process environment, with the local stack's settings (`.local/stack.env`, written by
 /// `Deploy/local/stack start`) filled in where the environment has no value.
-enum Settings {
-    static let environment: [String: String] = {
+public enum Settings {
+    public static let environment: [String: String] = {
         var merged = ProcessInfo.processInfo.environment
         if let file = localStackFile(), let text = try? String(contentsOf: file, encoding: .utf8) {
             for line in text.split(separator: "\n") {
@@ -34,11 +34,13 @@ enum Settings {
     }
 }
 
-struct DatabaseOptions: ParsableArguments {
+public struct DatabaseOptions: ParsableArguments {
     @Option(help: "PostgreSQL URL (default: $SHOPLOOK_DATABASE_URL).")
-    var databaseURL: String?
+    public var databaseURL: String?
 
-    func configuration() throws -> PostgresConfiguration {
+    public init() {}
+
+    public func configuration() throws -> PostgresConfiguration {
         guard let url = databaseURL ?? Settings.environment["SHOPLOOK_DATABASE_URL"] else {
             throw ValidationError(
                 "no database given: pass --database-url or set SHOPLOOK_DATABASE_URL (Deploy/local/stack start sets it up locally)")
@@ -47,29 +49,33 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-struct KafkaOptions: ParsableArguments {
+public struct KafkaOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers (default: $SHOPLOOK_KAFKA_BROKERS).")
-    var kafkaBrokers: String?
+    public var kafkaBrokers: String?
 
     @Option(help: "An extra librdkafka property, key=value (repeatable; also $SHOPLOOK_KAFKA_CONFIG).")
-    var kafkaProperty: [String] = []
+    public var kafkaProperty: [String] = []
 
     @Option(help: "Prefix of the topic names.")
-    var topicPrefix = ""
+    public var topicPrefix = ""
 
-    func configuration(clientID: String) throws -> KafkaConfiguration {
+    public init() {}
+
+    public func configuration(clientID: String) throws -> KafkaConfiguration {
         try KafkaConfiguration.resolve(
             brokers: kafkaBrokers, properties: kafkaProperty, clientID: clientID, environment: Settings.environment)
     }
 
-    var topics: ShopLookTopics { ShopLookTopics(prefix: topicPrefix) }
+    public var topics: ShopLookTopics { ShopLookTopics(prefix: topicPrefix) }
 }
 
-struct BlobOptions: ParsableArguments {
+public struct BlobOptions: ParsableArguments {
     @Option(help: "Root directory of the blob store (default: $SHOPLOOK_BLOB_ROOT).")
-    var blobRoot: String?
+    public var blobRoot: String?
 
-    func store() throws -> FileBlobStore {
+    public init() {}
+
+    public func store() throws -> FileBlobStore {
         guard let root = blobRoot ?? Settings.environment["SHOPLOOK_BLOB_ROOT"] else {
             throw ValidationError("no blob store given: pass --blob-root or set SHOPLOOK_BLOB_ROOT")
         }

@@ -1,54 +1,6 @@
-import ArgumentParser
 import Foundation
-import ShopLookCore
 import ShopLookImaging
-import ShopLookRuntimes
 import ShopLookVision
-
-struct VisionOptions: ParsableArguments {
-    @Option(help: "Folder of the fetched models (default: $SHOPLOOK_MODELS or the project's .models/).")
-    var models: String?
-
-    @Option(help: "Inference threads.")
-    var threads = 1
-
-    @Option(help: "How a crop becomes the model's input: center-crop, pad, or multi-view (both, concatenated).")
-    var framing: EmbeddingFraming = .multiView
-
-    @Option(help: "Learned projection file, or 'none' for the plain ImageNet features (default: the project's Models/fashion-projection.slproj).")
-    var projection: String?
-
-    func validate() throws {
-        guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1-64") }
-    }
-
-    func modelFiles() throws -> ModelFiles {
-        if let models { return ModelFiles(directory: URL(fileURLWithPath: models)) }
-        return try ModelFiles.locate(environment: Settings.environment)
-    }
-
-    func loadProjection() throws -> LinearProjection? {
-        if projection == "none" { return nil }
-        let url: URL
-        if let projection {
-            url = URL(fileURLWithPath: projection)
-        } else {
-            guard let directory = try? ShopLookPaths.directory(named: "Models") else { return nil }
-            url = directory.appendingPathComponent(LinearProjection.defaultFileName)
-            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ValidationError("cannot read the projection file \(url.path)")
-        }
-        return try LinearProjection(serialized: [UInt8](data))
-    }
-
-    func embedder() throws -> ImageEmbedder {
-        try ImageEmbedder(models: try modelFiles(), threads: threads, framing: framing, projection: try loadProjection())
-    }
-}
-
-extension EmbeddingFraming: ExpressibleByArgument {}
 
 /// Product photos from files, prepared concurrently, embedded in batches, in input order.
 struct ProductPhotoBatch {

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ShopLookCore
+import ShopLookImaging
+import ShopLookRuntimes
+import ShopLookVision
+
+/// The embedder's settings, shared by `shoplook embed`/`eval`/`bench`/`train` and the embed worker, so that
+/// every process computes comparable vectors.
+public struct VisionOptions: ParsableArguments {
+    @OptionGroup public var model: ModelOptions
+
+    @Option(help: "Inference threads.")
+    public var threads = 1
+
+    @Option(help: "How a crop becomes the model's input: center-crop, pad, or multi-view (both, concatenated).")
+    public var framing: EmbeddingFraming = .multiView
+
+    @Option(help: "Learned projection file, or 'none' for the plain ImageNet features (default: the project's Models/fashion-projection.slproj).")
+    public var projection: String?
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1-64") }
+    }
+
+    public func loadProjection() throws -> LinearProjection? {
+        if projection == "none" { return nil }
+        let url: URL
+        if let projection {
+            url = URL(fileURLWithPath: projection)
+        } else {
+            guard let directory = try? ShopLookPaths.directory(named: "Models") else { return nil }
+            url = directory.appendingPathComponent(LinearProjection.defaultFileName)
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ValidationError("cannot read the projection file \(url.path)")
+        }
+        return try LinearProjection(serialized: [UInt8](data))
+    }
+
+    public func embedder() throws -> ImageEmbedder {
+        try ImageEmbedder(models: try model.modelFiles(), threads: threads, framing: framing, projection: try loadProjection())
+    }
+}
+
+extension EmbeddingFraming: ExpressibleByArgument {}

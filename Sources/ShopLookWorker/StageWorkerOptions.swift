@@ -1,0 +1,44 @@
+import ArgumentParser
+import ShopLookCommandSupport
+import ShopLookCore
+
+/// The flags every stage executable takes: where the broker, database and blob store are, how the worker
+/// batches, and where `/metrics` is served.
+public struct StageWorkerOptions: ParsableArguments {
+    @OptionGroup public var database: DatabaseOptions
+    @OptionGroup public var kafka: KafkaOptions
+    @OptionGroup public var blobs: BlobOptions
+
+    @Option(help: "Consumer group (default: the stage's group, shared by every process of the stage).")
+    public var group: String?
+
+    @Option(help: "The most inputs processed together.")
+    public var maxBatchSize = 16
+
+    @Option(help: "Address /metrics listens on (0.0.0.0 lets a Prometheus on another host scrape it).")
+    public var metricsHost = "127.0.0.1"
+
+    @Option(help: "Port of /metrics (default: 9401 pose, 9402 detect, 9403 embed; 0 picks a free port, logged at start).")
+    public var metricsPort: Int?
+
+    @Option(help: "Seconds between consumer-lag refreshes.")
+    public var lagInterval = 5.0
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...1024).contains(maxBatchSize) else { throw ValidationError("--max-batch-size must be 1-1024") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
+        guard lagInterval > 0 else { throw ValidationError("--lag-interval must be positive") }
+    }
+
+    /// The `/metrics` port for `stage`: `--metrics-port`, else the stage's default.
+    public func metricsPort(for stage: PipelineStage) -> Int {
+        if let metricsPort { return metricsPort }
+        switch stage {
+        case .pose: return 9401
+        case .detect: return 9402
+        case .embed: return 9403
+        }
+    }
+}

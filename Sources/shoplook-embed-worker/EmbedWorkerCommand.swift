@@ -1,0 +1,23 @@
+import ArgumentParser
+import ShopLookCommandSupport
+import ShopLookPipeline
+import ShopLookWorker
+
+/// The embed stage as a process: `cropped-articles` → vectors in PostgreSQL → `embedded`, on each article's shard.
+@main
+struct EmbedWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shoplook-embed-worker",
+        abstract: "Run the embed stage: consume cropped-articles, store one vector per article, produce embedded.")
+
+    @OptionGroup var worker: StageWorkerOptions
+    @OptionGroup var vision: VisionOptions
+
+    func run() async throws {
+        try await StageWorkerApplication(stage: .embed, options: worker) { resources in
+            EmbedStageProcessor(
+                embedder: try vision.embedder(), store: resources.store, pool: resources.pool, codec: resources.codec,
+                topics: resources.topics)
+        }.run()
+    }
+}

@@ -1,0 +1,13 @@
+import ShopLookTestSupport
+import Testing
+
+/// The workers' command lines, without any service behind them.
+struct WorkerCommandLineTests {
+    @Test(arguments: ["shoplook-pose-worker", "shoplook-embed-worker"])
+    func aBadFlagIsAUsageError(executable: String) async throws {
+        let worker = try TestProcess(executable, arguments: ["--no-such-flag"])
+        #expect(await worker.exit() == .exited(64))
+        let output = await worker.output()
+        #expect(output.contains("Unknown option '--no-such-flag'") && output.contains("Usage: \(executable)"), "\(output)")
+    }
+}
