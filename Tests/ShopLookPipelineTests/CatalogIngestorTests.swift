@@ -29,6 +29,23 @@ import Testing
         Data(try JPEGEncoder().encode(RGBImage(width: 32, height: 24, fill: RGBColor(r: red, g: 40, b: 200))))
     }
 
+    @Test func foldersFollowLinksToFilesSkipHiddenOnesAndNameTheClassByTheInnermostFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-links-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = root.appendingPathComponent("catalog")
+        try FileManager.default.createDirectory(at: catalog.appendingPathComponent("summer/shoes"), withIntermediateDirectories: true)
+        try jpeg(50).write(to: root.appendingPathComponent("elsewhere.jpg"))
+        try FileManager.default.createSymbolicLink(
+            at: catalog.appendingPathComponent("summer/shoes/linked.jpg"), withDestinationURL: root.appendingPathComponent("elsewhere.jpg"))
+        try FileManager.default.createSymbolicLink(
+            at: catalog.appendingPathComponent("summer/shoes/dangling.jpg"), withDestinationURL: root.appendingPathComponent("gone.jpg"))
+        try jpeg(60).write(to: catalog.appendingPathComponent("summer/shoes/.hidden.jpg"))
+        let items = try IngestSources.items(from: [catalog.path])
+        #expect(items.map(\.file.lastPathComponent) == ["linked.jpg"])
+        // The category is the folder the file is in, however deep.
+        #expect(items.first?.category == "shoes" && items.first?.productID == "catalog/summer/shoes/linked")
+    }
+
     @Test func ingestsFoldersAndCSVOnceAndRejectsNonJPEGs() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
         let catalog = root.appendingPathComponent("catalog")

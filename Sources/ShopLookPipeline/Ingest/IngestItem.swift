@@ -20,9 +20,9 @@ public struct IngestItem: Sendable, Equatable {
 /// Turns command-line paths into ingest items.
 ///
 /// - an image file: one item, its product id the file name without extension;
-/// - a folder: every file below it; a file inside a first-level subfolder takes that subfolder's name as its
-///   category (class subfolders), its product id is its path relative to the folder's parent, without
-///   extension (`train/shirt/1234`);
+/// - a folder: every file below it; a file inside a subfolder takes the name of the folder it is in as its
+///   category (class subfolders, at any depth: `clothing/train/shirt/1234.jpg` is a shirt), its product id is
+///   its path relative to the given folder's parent, without extension (`train/shirt/1234`);
 /// - a `.csv` file with a header naming `product_id`, `image_path` and optionally `title`, `url`,
 ///   `category`: one item per row, relative image paths resolved against the CSV's folder.
 public enum IngestSources {
@@ -56,10 +56,12 @@ public enum IngestSources {
         var items: [IngestItem] = []
         let base = root.deletingLastPathComponent().path
         for case let file as URL in enumerator {
-            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            // Regular files, and symbolic links to regular files (catalogs assembled from links).
+            guard (try? file.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+            else { continue }
             let relative = file.standardizedFileURL.path.dropFirst(root.path.count + 1)
             let components = relative.split(separator: "/")
-            let category = components.count >= 2 ? String(components[0]) : nil
+            let category = components.count >= 2 ? String(components[components.count - 2]) : nil
             let productID = String(file.standardizedFileURL.deletingPathExtension().path.dropFirst(base.count + 1))
             items.append(IngestItem(file: file.standardizedFileURL, productID: productID, category: category))
         }
