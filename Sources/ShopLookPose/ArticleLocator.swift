@@ -15,7 +15,7 @@ import ShopLookImaging
 ///   bottom `footBottom`·T below the lowest of them; with a mask, the columns and the last row of person pixels
 ///   (at least `maskMinimumPixels` each) in that region widened by `footSearch`·T.
 ///
-/// The offsets are the medians of the distance between ground-truth boxes and the landmarks, measured on the
+/// The offsets are about the medians of the distance between ground-truth boxes and the landmarks, measured on the
 /// even-numbered half of `ccp/` (see `shoplook eval articles`).
 ///
 /// Known limits: one lower-wear extent for all (trousers); shorts and skirts get boxes that run to the ankles,
