@@ -20,6 +20,17 @@ public final class PoseEstimator {
         self.includeMask = includeMask
     }
 
+    /// Opens LiteRT from `files` and loads both BlazePose models into it.
+    public convenience init(files: ModelFiles, minimumScore: Float = 0.5, threads: Int = 1, includeMask: Bool = false) throws(PoseError) {
+        let runtime: LiteRtRuntime
+        do {
+            runtime = try LiteRtRuntime(libraryPath: try files.liteRtLibrary.path)
+        } catch {
+            throw .runtime(error)
+        }
+        try self.init(runtime: runtime, files: files, minimumScore: minimumScore, threads: threads, includeMask: includeMask)
+    }
+
     /// Loads both BlazePose models from `files` into `runtime`.
     public convenience init(
         runtime: LiteRtRuntime, files: ModelFiles, minimumScore: Float = 0.5, threads: Int = 1, includeMask: Bool = false

@@ -41,10 +41,8 @@ public actor PoseService {
         files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), locator: ArticleLocator = ArticleLocator(),
         decoder: ImageDecoder = ImageDecoder()
     ) throws(PoseError) {
-        let runtime: LiteRtRuntime
         var hasher = SHA256()
         do throws(RuntimeError) {
-            runtime = try LiteRtRuntime(libraryPath: try files.liteRtLibrary.path)
             for url in [try files.poseDetector, try files.poseLandmarks] {
                 guard let data = FileManager.default.contents(atPath: url.path) else {
                     throw RuntimeError.fileMissing(path: url.path, hint: RuntimeError.fetchModelsHint)
@@ -54,7 +52,7 @@ public actor PoseService {
         } catch {
             throw .runtime(error)
         }
-        estimator = try PoseEstimator(runtime: runtime, files: files, includeMask: true)
+        estimator = try PoseEstimator(files: files, includeMask: true)
         estimator.decoder = decoder
         self.rules = rules
         self.locator = locator

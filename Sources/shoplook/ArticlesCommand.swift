@@ -27,8 +27,7 @@ struct ArticlesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let modelFiles = try model.modelFiles()
-        let estimator = try PoseEstimator(
-            runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles, includeMask: true)
+        let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let embedder = try ImageEmbedder(models: modelFiles, framing: .centerCrop)
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
@@ -49,12 +48,8 @@ struct ArticlesCommand: AsyncParsableCommand {
                     let found = try await cropper.articles(in: image, regions: locator.locate(result), embedder: embedder)
                     articles = found.map { Self.json($0.superCategory, $0.category, $0.box, $0.score) }
                 case .noPerson:
-                    let (trimmed, trim) = image.trimmedToForeground()
-                    if let embedding = try await embedder.embed([trimmed]).first,
-                       let named = cropper.classifier.classifyAny(logits: embedding.logits) {
-                        let box = BoundingBox(x0: Double(trim.box.x), y0: Double(trim.box.y),
-                                              x1: Double(trim.box.x + trim.box.width), y1: Double(trim.box.y + trim.box.height))
-                        articles = [Self.json(named.superCategory, named.category, box, Double(named.probability))]
+                    if let found = try await cropper.productArticle(in: image, superCategory: nil, category: nil, embedder: embedder) {
+                        articles = [Self.json(found.superCategory, found.category, found.box, found.score)]
                     }
                 case .fullBack, .fullSide, .partial:
                     break
@@ -100,8 +95,7 @@ struct EvalArticlesCommand: AsyncParsableCommand {
         let truth = try JSONDecoder().decode(ArticleGroundTruth.self, from: data)
         let photos = url.deletingLastPathComponent().appendingPathComponent("photos")
         let modelFiles = try model.modelFiles()
-        let estimator = try PoseEstimator(
-            runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles, includeMask: true)
+        let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
         var evaluation = ArticleEvaluation()

@@ -29,8 +29,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let modelFiles = try vision.model.modelFiles()
-        let estimator = try PoseEstimator(
-            runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles, includeMask: true)
+        let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop)
         let embedder = try vision.embedder()
         let rules = PoseVerdictRules()

@@ -23,8 +23,7 @@ struct PoseCommand: AsyncParsableCommand {
 
     func run() throws {
         let modelFiles = try model.modelFiles()
-        let runtime = try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path)
-        let estimator = try PoseEstimator(runtime: runtime, files: modelFiles)
+        let estimator = try PoseEstimator(files: modelFiles)
         let rules = PoseVerdictRules()
         let output = JSONLineWriter()
         for file in files {
@@ -63,7 +62,7 @@ struct EvalPoseCommand: AsyncParsableCommand {
             throw ValidationError("\(labels) needs a header with file and label columns")
         }
         let modelFiles = try model.modelFiles()
-        let estimator = try PoseEstimator(runtime: try LiteRtRuntime(libraryPath: try modelFiles.liteRtLibrary.path), files: modelFiles)
+        let estimator = try PoseEstimator(files: modelFiles)
         let rules = PoseVerdictRules()
         var truth: [PoseVerdict] = []
         var verdicts: [PoseVerdict] = []

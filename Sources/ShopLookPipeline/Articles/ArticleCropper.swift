@@ -52,4 +52,32 @@ public struct ArticleCropper: Sendable {
                 score: region.score, crop: cropAndEmbedding.0)
         }
     }
+
+    /// A product photo's one article: the image trimmed to its foreground. With a catalog super-category it
+    /// takes the catalog's category (or the super-category's plain name) and score 1; without one it is named
+    /// from the ImageNet classes, scored with the class's probability, and `nil` when no garment class is probable.
+    public func productArticle(
+        in image: RGBImage, superCategory: SuperCategory?, category: String?, embedder: ImageEmbedder
+    ) async throws(VisionError) -> FoundArticle? {
+        let (trimmed, trim) = image.trimmedToForeground()
+        let box = BoundingBox(x0: Double(trim.box.x), y0: Double(trim.box.y),
+                              x1: Double(trim.box.x + trim.box.width), y1: Double(trim.box.y + trim.box.height))
+        if let superCategory {
+            let category = category ?? FineCategoryClassifier.plainName(of: superCategory)
+            return FoundArticle(superCategory: superCategory, category: category, box: box, score: 1, crop: trimmed)
+        }
+        guard let embedding = try await embedder.embed([trimmed]).first,
+              let named = classifier.classifyAny(logits: embedding.logits) else { return nil }
+        return FoundArticle(superCategory: named.superCategory, category: named.category, box: box, score: Double(named.probability), crop: trimmed)
+    }
+}
+
+extension DeadLetterReason {
+    /// Why an image that does not decode is dead-lettered: over the limits, or undecodable.
+    init(_ error: ImageError) {
+        switch error {
+        case .inputTooLarge, .imageTooLarge: self = .limitExceeded
+        default: self = .undecodableImage
+        }
+    }
 }

@@ -72,19 +72,17 @@ public struct DetectStageProcessor: StageProcessor {
         do {
             image = try decoder.decode(bytes)
         } catch {
-            switch error {
-            case .inputTooLarge, .imageTooLarge:
-                return try await deadLetter(message, .limitExceeded, "image \(message.imageID): \(error)")
-            default:
-                return try await deadLetter(message, .undecodableImage, "image \(message.imageID): \(error)")
-            }
+            return try await deadLetter(message, DeadLetterReason(error), "image \(message.imageID): \(error)")
         }
         let found: [FoundArticle]
         switch message.kind {
         case .person:
             found = try await cropper.articles(in: image, regions: message.regions ?? [], embedder: categorizer)
         case .product:
-            found = try await productArticle(image, message).map { [$0] } ?? []
+            let article = try await cropper.productArticle(
+                in: image, superCategory: message.superCategory ?? message.category.flatMap(CategoryTaxonomy.superCategory(for:)),
+                category: message.category, embedder: categorizer)
+            found = article.map { [$0] } ?? []
         }
         guard !found.isEmpty else {
             let reason = message.kind == .person
@@ -130,21 +128,6 @@ public struct DetectStageProcessor: StageProcessor {
         let output = CroppedArticlesMessage(
             imageID: message.imageID, source: message.source, productID: message.productID, articles: rows.map(\.article))
         return .forward([KafkaRecord(topic: topics.croppedArticles, key: Array(message.imageID.utf8), value: try codec.encode(output))])
-    }
-
-    /// The product photo's one article, or `nil` when it has no searchable category.
-    private func productArticle(_ image: RGBImage, _ message: PoseFilteredMessage) async throws(VisionError) -> FoundArticle? {
-        let (trimmed, trim) = image.trimmedToForeground()
-        let box = BoundingBox(x0: Double(trim.box.x), y0: Double(trim.box.y),
-                              x1: Double(trim.box.x + trim.box.width), y1: Double(trim.box.y + trim.box.height))
-        let catalogSuperCategory = message.superCategory ?? message.category.flatMap(CategoryTaxonomy.superCategory(for:))
-        if let superCategory = catalogSuperCategory {
-            let category = message.category ?? FineCategoryClassifier.plainName(of: superCategory)
-            return FoundArticle(superCategory: superCategory, category: category, box: box, score: 1, crop: trimmed)
-        }
-        guard let embedding = try await categorizer.embed([trimmed]).first,
-              let named = cropper.classifier.classifyAny(logits: embedding.logits) else { return nil }
-        return FoundArticle(superCategory: named.superCategory, category: named.category, box: box, score: Double(named.probability), crop: trimmed)
     }
 
     /// JPEG bytes of a crop, scaled down so that its longer side is at most `cropMaximumSide`.

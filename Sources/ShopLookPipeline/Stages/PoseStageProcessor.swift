@@ -68,12 +68,7 @@ public struct PoseStageProcessor: StageProcessor {
             assessment = try await pose.assess(encoded: bytes)
         } catch {
             if case .image(let imageError) = error {
-                switch imageError {
-                case .inputTooLarge, .imageTooLarge:
-                    return try await deadLetter(message, .limitExceeded, "image \(message.imageID): \(imageError)")
-                default:
-                    return try await deadLetter(message, .undecodableImage, "image \(message.imageID): \(imageError)")
-                }
+                return try await deadLetter(message, DeadLetterReason(imageError), "image \(message.imageID): \(imageError)")
             }
             throw error
         }
