@@ -58,9 +58,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG", "CPNG"]),
+        .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG", "CPNG", "CShopLookSIMD"]),
         .target(name: "ShopLookRuntimes", dependencies: ["ShopLookCore"]),
         // Vector index: IVF-PQ with SIMD kernels (AVX2 / AVX-512BW / F16C) chosen at run time; no global -m flags.
+        // The same C target holds the imaging kernels (bilinear resampling).
         .target(name: "CShopLookSIMD", dependencies: ["COpenBLAS"]),
         .target(name: "ShopLookIndex", dependencies: ["COpenBLAS", "CShopLookSIMD"]),
         .executableTarget(
@@ -92,6 +93,7 @@ let package = Package(
             name: "ShopLookWorker",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline", "ShopLookCommandSupport",
+                "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -126,7 +128,7 @@ let package = Package(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
-                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport",
+                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

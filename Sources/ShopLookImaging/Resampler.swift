@@ -1,3 +1,5 @@
+import CShopLookSIMD
+
 /// Separable resampling kernels over unsafe buffers.
 enum Resampler {
     static func resize(_ image: RGBImage, region: PixelRect, to size: ImageSize, filter: ResizeFilter) throws(ImageError) -> RGBImage {
@@ -34,66 +36,17 @@ enum Resampler {
 
     // MARK: Bilinear
 
-    /// Per-axis sample positions for bilinear interpolation with half-pixel centres.
-    private struct LinearAxis {
-        var index0: [Int]
-        var index1: [Int]
-        var fraction: [Float]
-
-        init(sourceStart: Int, sourceLength: Int, destinationLength: Int) {
-            index0 = []
-            index1 = []
-            fraction = []
-            index0.reserveCapacity(destinationLength)
-            index1.reserveCapacity(destinationLength)
-            fraction.reserveCapacity(destinationLength)
-            let scale = Double(sourceLength) / Double(destinationLength)
-            let last = Double(sourceLength - 1)
-            for d in 0..<destinationLength {
-                let s = min(max((Double(d) + 0.5) * scale - 0.5, 0), last)
-                let i0 = Int(s)
-                let i1 = min(i0 + 1, sourceLength - 1)
-                index0.append(sourceStart + i0)
-                index1.append(sourceStart + i1)
-                fraction.append(Float(s - Double(i0)))
-            }
-        }
-    }
-
+    /// Separable, in C (`sl_resize_bilinear_rgb8`): each output row blends its two source rows (vectorised),
+    /// then each output pixel its two columns.
     private static func bilinear(
         _ src: UnsafeBufferPointer<UInt8>, stride: Int, region: PixelRect,
         _ dst: UnsafeMutableBufferPointer<UInt8>, size: ImageSize
     ) {
         guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-        let xs = LinearAxis(sourceStart: region.x, sourceLength: region.width, destinationLength: size.width)
-        let ys = LinearAxis(sourceStart: region.y, sourceLength: region.height, destinationLength: size.height)
-        // Byte offsets within a row.
-        let x0 = xs.index0.map { $0 * 3 }
-        let x1 = xs.index1.map { $0 * 3 }
-        x0.withUnsafeBufferPointer { x0 in
-            x1.withUnsafeBufferPointer { x1 in
-                xs.fraction.withUnsafeBufferPointer { fx in
-                    for dy in 0..<size.height {
-                        let row0 = s + ys.index0[dy] * stride
-                        let row1 = s + ys.index1[dy] * stride
-                        let wy1 = ys.fraction[dy]
-                        let wy0 = 1 - wy1
-                        var out = d + dy * size.width * 3
-                        for dx in 0..<size.width {
-                            let a = x0[dx], b = x1[dx]
-                            let wx1 = fx[dx]
-                            let wx0 = 1 - wx1
-                            for c in 0..<3 {
-                                let top = Float(row0[a + c]) * wx0 + Float(row0[b + c]) * wx1
-                                let bottom = Float(row1[a + c]) * wx0 + Float(row1[b + c]) * wx1
-                                out[c] = UInt8(min(top * wy0 + bottom * wy1 + 0.5, 255))
-                            }
-                            out += 3
-                        }
-                    }
-                }
-            }
-        }
+        let status = sl_resize_bilinear_rgb8(
+            s + region.y * stride + region.x * 3, stride, Int32(region.width), Int32(region.height), d,
+            Int32(size.width), Int32(size.height))
+        precondition(status == 0, "bilinear resampling could not allocate its scratch rows")
     }
 
     // MARK: Area

@@ -2,7 +2,9 @@ import ShopLookCore
 import Foundation
 
 /// Settings shared by producers and consumers. Each typed property names the librdkafka key it sets;
-/// `properties` carries any other librdkafka property and is applied last, so it can override a typed one.
+/// `properties` carries any other librdkafka property and is applied last, so it can override a typed one;
+/// `consumerProperties` are applied after that, by consumers only (librdkafka warns about consumer keys given
+/// to a producer).
 ///
 /// Every property is checked by librdkafka when a client is created: an unknown key or an invalid value is
 /// a ``KafkaError`` of kind `.configuration` thrown at start-up, never a log line.
@@ -13,20 +15,30 @@ public struct KafkaConfiguration: Sendable, Equatable {
     public var clientID: String
     /// Extra librdkafka properties (`key` → `value`).
     public var properties: [String: String]
+    /// Extra librdkafka properties for consumers only, e.g. `fetch.wait.max.ms`.
+    public var consumerProperties: [String: String]
 
-    public init(bootstrapServers: String, clientID: String = "shoplook", properties: [String: String] = [:]) {
+    public init(
+        bootstrapServers: String, clientID: String = "shoplook", properties: [String: String] = [:],
+        consumerProperties: [String: String] = [:]
+    ) {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         self.properties = properties
+        self.consumerProperties = consumerProperties
     }
 
     /// Environment variable holding `bootstrap.servers`.
     public static let brokersVariable = "SHOPLOOK_KAFKA_BROKERS"
     /// Environment variable holding extra properties: `key=value` pairs separated by commas or newlines.
     public static let propertiesVariable = "SHOPLOOK_KAFKA_CONFIG"
+    /// Environment variable holding extra consumer-only properties, in the same form. The local stack sets
+    /// `fetch.wait.max.ms` low there: the development broker answers a fetch that finds no records only when
+    /// the whole wait has passed, even if records arrive meanwhile (a real broker answers as soon as they do).
+    public static let consumerPropertiesVariable = "SHOPLOOK_KAFKA_CONSUMER_CONFIG"
 
-    /// Reads `SHOPLOOK_KAFKA_BROKERS` and `SHOPLOOK_KAFKA_CONFIG`; `brokers` and `properties` (from flags)
-    /// take precedence over the environment.
+    /// Reads `SHOPLOOK_KAFKA_BROKERS`, `SHOPLOOK_KAFKA_CONFIG` and `SHOPLOOK_KAFKA_CONSUMER_CONFIG`; `brokers`
+    /// and `properties` (from flags) take precedence over the environment.
     public static func resolve(
         brokers: String? = nil,
         properties flagProperties: [String] = [],
@@ -39,19 +51,23 @@ public struct KafkaConfiguration: Sendable, Equatable {
                 message: "no Kafka brokers given: pass --kafka-brokers HOST:PORT or set \(brokersVariable) "
                     + "(the local stack writes it to .local/stack.env)")
         }
-        var merged: [String: String] = [:]
-        if let text = environment[propertiesVariable] {
-            let pairs = text.split(whereSeparator: { $0 == "," || $0 == "\n" })
-            for pair in pairs where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
-                let (key, value) = try parseProperty(String(pair), source: propertiesVariable)
-                merged[key] = value
-            }
-        }
+        var merged = try parseProperties(environment[propertiesVariable] ?? "", source: propertiesVariable)
         for pair in flagProperties {
             let (key, value) = try parseProperty(pair, source: "--kafka-property")
             merged[key] = value
         }
-        return KafkaConfiguration(bootstrapServers: servers, clientID: clientID, properties: merged)
+        let consumer = try parseProperties(environment[consumerPropertiesVariable] ?? "", source: consumerPropertiesVariable)
+        return KafkaConfiguration(bootstrapServers: servers, clientID: clientID, properties: merged, consumerProperties: consumer)
+    }
+
+    /// Parses `key=value` pairs separated by commas or newlines.
+    static func parseProperties(_ text: String, source: String) throws(KafkaError) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in text.split(whereSeparator: { $0 == "," || $0 == "\n" }) where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+            let (key, value) = try parseProperty(String(pair), source: source)
+            result[key] = value
+        }
+        return result
     }
 
     /// Parses one `key=value` pair.
@@ -144,6 +160,7 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
             ("queued.max.messages.kbytes", String(maxPrefetchKilobytes)),
         ]
         result += kafka.properties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        result += kafka.consumerProperties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return result
     }
 }

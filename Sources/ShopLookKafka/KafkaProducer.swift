@@ -51,6 +51,15 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Learns the partitions of `topics` now, so that the first records sent to them go out at once
+    /// (librdkafka would otherwise find a new topic's partitions at its next once-a-second scan, holding
+    /// those records up to a second). Throws ``KafkaError`` when the cluster reports an error for a topic, for
+    /// example one that does not exist where topics are not created on demand (the development broker creates them).
+    public func prepare(topics: [String], timeout: Duration = .seconds(10)) async throws {
+        let client = self.client
+        try await runBlocking { try client.prepare(topics: topics, timeoutMilliseconds: Int32(timeout.milliseconds)) }
+    }
+
     /// Waits until every record sent so far has its delivery report.
     public func flush(timeout: Duration = .seconds(30)) async throws {
         let client = self.client

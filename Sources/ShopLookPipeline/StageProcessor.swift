@@ -17,6 +17,14 @@ public protocol StageProcessor: Sendable {
 
     /// One outcome per input, in input order.
     func process(_ inputs: [StageInput<Input>]) async throws -> [StageOutcome]
+
+    /// The relative work an input will take (for example its number of article crops), so that concurrent
+    /// instances get equal shares of a batch. Default 1.
+    func cost(of input: Input) -> Int
+}
+
+extension StageProcessor {
+    public func cost(of input: Input) -> Int { 1 }
 }
 
 /// A decoded input with where it came from.

@@ -49,6 +49,7 @@ public final class StageWorker<Processor: StageProcessor>: Service, Sendable {
     }
 
     public func run() async throws {
+        try await producer.prepare(topics: [configuration.outputTopic, configuration.deadLetterTopic])
         let consumer = try KafkaConsumer(
             configuration: configuration.consumer, topics: [configuration.inputTopic], logger: logger)
         consumerCreated(consumer)

@@ -22,5 +22,6 @@ public struct StageWorkerConfiguration: Sendable {
     }
 
     public var inputTopic: String { topics.input(for: stage) }
+    public var outputTopic: String { topics.output(for: stage) }
     public var deadLetterTopic: String { topics.deadLetter(for: stage) }
 }

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Logging
 import Metrics
 import Prometheus
@@ -18,23 +19,25 @@ public struct StageWorkerResources: Sendable {
 }
 
 /// One stage executable: a ``StageWorker`` for `stage`, its consumer-lag gauges and the `/metrics` endpoint,
-/// run as one `ServiceGroup`. SIGTERM or SIGINT shuts it down gracefully: the worker stops fetching,
+/// run as one `ServiceGroup`. The processor is built `--concurrency` times (each instance with its own model
+/// sessions) and the instances share each batch (``ConcurrentStageProcessor``). SIGTERM or SIGINT shuts it down gracefully: the worker stops fetching,
 /// finishes and commits the batch in hand and leaves the group, then the other services stop, the
 /// producer is flushed and the process exits 0.
 ///
-/// A stage's `main` only says how to build its processor:
+/// A stage's `main` only says how to build one processor:
 /// ```swift
 /// try await StageWorkerApplication(stage: .pose, options: worker) { resources in
 ///     PoseStageProcessor(pose: try PoseService(files: try model.modelFiles()), store: resources.store, …)
 /// }.run()
 /// ```
-public struct StageWorkerApplication<Processor: StageProcessor> {
+public struct StageWorkerApplication<Member: StageProcessor> {
+    typealias Processor = ConcurrentStageProcessor<Member>
     public let stage: PipelineStage
     public let options: StageWorkerOptions
-    private let makeProcessor: (StageWorkerResources) async throws -> Processor
+    private let makeProcessor: (StageWorkerResources) async throws -> Member
 
     public init(
-        stage: PipelineStage, options: StageWorkerOptions, makeProcessor: @escaping (StageWorkerResources) async throws -> Processor
+        stage: PipelineStage, options: StageWorkerOptions, makeProcessor: @escaping (StageWorkerResources) async throws -> Member
     ) {
         self.stage = stage
         self.options = options
@@ -55,11 +58,20 @@ public struct StageWorkerApplication<Processor: StageProcessor> {
         var configuration = StageWorkerConfiguration(stage: stage, topics: topics, consumer: consumer)
         configuration.maxBatchSize = options.maxBatchSize
 
-        let pool = PostgresPool(configuration: try options.database.configuration(), logger: logger)
+        let concurrency = options.effectiveConcurrency
+        // The processors are the parallelism: each multiplies its small batches (the embedding projection) on its
+        // own thread. OpenBLAS's own pool would spin in sched_yield between them, taking CPU from the models.
+        openblas_set_num_threads(1)
+        // One connection per processor instance, plus one for dead letters.
+        let pool = PostgresPool(
+            configuration: try options.database.configuration(), maximumConnections: max(4, concurrency + 1), logger: logger)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: logger)
         let codec = try MessageCodec()
-        let processor = try await makeProcessor(StageWorkerResources(
-            pool: pool, store: try options.blobs.store(), codec: codec, topics: topics))
+        let resources = StageWorkerResources(pool: pool, store: try options.blobs.store(), codec: codec, topics: topics)
+        var members: [Member] = []
+        for _ in 0..<concurrency { members.append(try await makeProcessor(resources)) }
+        let processor = ConcurrentStageProcessor(members)
+        logger.info("\(stage.rawValue) worker: \(concurrency) processor instance(s)")
         let lagMonitor = ConsumerLagMonitor(
             stage: stage, topic: configuration.inputTopic,
             inspector: try KafkaGroupInspector(configuration: kafka, groupID: consumer.groupID, logger: logger),

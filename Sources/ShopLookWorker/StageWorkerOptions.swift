@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShopLookCommandSupport
 import ShopLookCore
 
@@ -15,6 +16,12 @@ public struct StageWorkerOptions: ParsableArguments {
     @Option(help: "The most inputs processed together.")
     public var maxBatchSize = 16
 
+    @Option(help: ArgumentHelp(
+        "Processor instances working on a batch at once, each with its own model sessions and one inference thread "
+            + "(default: the machine's cores, at most 8).",
+        valueName: "n"))
+    public var concurrency: Int?
+
     @Option(help: "Address /metrics listens on (0.0.0.0 lets a Prometheus on another host scrape it).")
     public var metricsHost = "127.0.0.1"
 
@@ -28,8 +35,14 @@ public struct StageWorkerOptions: ParsableArguments {
 
     public func validate() throws {
         guard (1...1024).contains(maxBatchSize) else { throw ValidationError("--max-batch-size must be 1-1024") }
+        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be 1-64") }
         if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
         guard lagInterval > 0 else { throw ValidationError("--lag-interval must be positive") }
+    }
+
+    /// `--concurrency`, else the machine's active cores (at most 8).
+    public var effectiveConcurrency: Int {
+        concurrency ?? min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     }
 
     /// The `/metrics` port for `stage`: `--metrics-port`, else the stage's default.

@@ -11,6 +11,23 @@ import Testing
         #expect(configuration.properties == ["linger.ms": "9", "socket.timeout.ms": "3000", "retries": "2"])
     }
 
+    @Test func consumerPropertiesReachConsumersOnly() async throws {
+        let configuration = try KafkaConfiguration.resolve(
+            environment: ["SHOPLOOK_KAFKA_BROKERS": "127.0.0.1:1", "SHOPLOOK_KAFKA_CONSUMER_CONFIG": "fetch.wait.max.ms=soon"])
+        #expect(configuration.consumerProperties == ["fetch.wait.max.ms": "soon"])
+        #expect(configuration.properties.isEmpty)
+        // The producer never sees the consumer's (here invalid) value; the consumer rejects it at start-up.
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: configuration), logger: Logger(label: "test"))
+        try await producer.close(timeout: .seconds(1))
+        #expect {
+            _ = try KafkaConsumer(
+                configuration: KafkaConsumerConfiguration(kafka: configuration, groupID: "g"), topics: ["t"], logger: Logger(label: "test"))
+        } throws: { error in
+            guard let error = error as? KafkaError else { return false }
+            return error.kind == .configuration && error.message.contains("fetch.wait.max.ms")
+        }
+    }
+
     @Test func missingBrokersIsAClearError() {
         #expect {
             try KafkaConfiguration.resolve(environment: [:])

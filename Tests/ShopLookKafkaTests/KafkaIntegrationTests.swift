@@ -222,6 +222,18 @@ import Testing
         try await producer.close()
     }
 
+    @Test func prepareLearnsTopicsAndFailsOnceClosed() async throws {
+        let broker = try await TestBroker(topics: ["ready": 3])
+        defer { broker.stop() }
+        let producer = try producer(broker)
+        try await producer.prepare(topics: ["ready"])
+        try await producer.prepare(topics: ["ready"])  // again: the kept handle is reused
+        let reports = try await producer.send(records(0..<6, topic: "ready"))
+        #expect(Set(reports.map(\.partition)).isSubset(of: [0, 1, 2]))
+        try await producer.close()
+        await #expect(throws: KafkaError.self) { try await producer.prepare(topics: ["ready"]) }
+    }
+
     @Test func assignHandlerOverridesStartingOffsetAndPauseHoldsAPartitionBack() async throws {
         let broker = try await TestBroker(topics: ["seek": 2])
         defer { broker.stop() }

@@ -64,9 +64,13 @@ public final class TestBroker: Sendable {
         stop()
     }
 
+    /// Consumer properties for the development broker, which answers a fetch that finds nothing only after
+    /// the whole `fetch.wait.max.ms` (as the local stack sets them, `SHOPLOOK_KAFKA_CONSUMER_CONFIG`).
+    public static let consumerProperties = ["fetch.wait.max.ms": "25"]
+
     /// Client settings for this broker; sessions short enough for quick rebalances on the mock.
     public func kafkaConfiguration(clientID: String = "shoplook-test") -> KafkaConfiguration {
-        KafkaConfiguration(bootstrapServers: bootstrapServers, clientID: clientID)
+        KafkaConfiguration(bootstrapServers: bootstrapServers, clientID: clientID, consumerProperties: Self.consumerProperties)
     }
 
     public func consumerConfiguration(group: String) -> KafkaConsumerConfiguration {

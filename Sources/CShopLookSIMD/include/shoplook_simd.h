@@ -1,4 +1,4 @@
-// SIMD kernels for ShopLookIndex.
+// SIMD kernels for ShopLookIndex (simd.c) and ShopLookImaging (resample.c).
 //
 // Every kernel has a portable scalar version and, where it pays, AVX2 (+FMA,
 // F16C) and AVX-512BW versions compiled with function-level target attributes.
@@ -27,6 +27,13 @@ enum {
 int sl_simd_level(void);
 /// The best level this CPU supports (ignores SHOPLOOK_SIMD).
 int sl_simd_max_supported(void);
+
+// ---- image resampling (resample.c) ----
+/// Bilinear resampling of 8-bit RGB pixels with half-pixel centres (sample positions clamped to the source):
+/// `src` points at the first pixel of a `width` × `height` region whose rows are `stride` bytes apart; `dst`
+/// receives `dw` × `dh` packed RGB pixels. Separable: each output row blends its two source rows, then each
+/// pixel its two columns. Returns 0, or -1 for a non-positive size or when scratch memory cannot be had.
+int sl_resize_bilinear_rgb8(const uint8_t *src, size_t stride, int width, int height, uint8_t *dst, int dw, int dh);
 
 // ---- vector distances (dimension d) ----
 float sl_l2sqr(const float *a, const float *b, size_t d);

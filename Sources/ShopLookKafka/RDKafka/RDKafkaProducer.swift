@@ -12,6 +12,8 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
     private var handle: OpaquePointer!
     private let state = Mutex(State.running)
     private let pollThreadDone = DispatchSemaphore(value: 0)
+    /// Topic handles made by `prepare`, kept for the client's lifetime so that their metadata stays current.
+    private let preparedTopics = Mutex<[String: OpaquePointer]>([:])
 
     private enum State {
         case running
@@ -39,7 +41,11 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
     }
 
     deinit {
-        if let handle { rd_kafka_destroy(handle) }
+        guard let handle else { return }
+        preparedTopics.withLock { prepared in
+            for topic in prepared.values { rd_kafka_topic_destroy(topic) }
+        }
+        rd_kafka_destroy(handle)
     }
 
     private func pollLoop() {
@@ -119,6 +125,34 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
         throw KafkaError(error: error, context: "cannot produce to \(record.topic)")
     }
 
+    /// Fetches the metadata of `topics` now (blocking). librdkafka otherwise learns the partitions of a topic
+    /// it has not produced to only at its next once-a-second topic scan, which holds up the first records.
+    /// Throws when the cluster reports an error for a topic.
+    func prepare(topics: [String], timeoutMilliseconds: Int32) throws(KafkaError) {
+        guard state.withLock({ $0 == .running }) else {
+            throw KafkaError(kind: .closed, message: "the producer is closed")
+        }
+        for topic in topics {
+            let handle: OpaquePointer? = preparedTopics.withLock { prepared in
+                if let existing = prepared[topic] { return existing }
+                let created = rd_kafka_topic_new(self.handle, topic, nil)
+                if let created { prepared[topic] = created }
+                return created
+            }
+            guard let handle else { throw KafkaError(kind: .client, message: "cannot create a handle for topic \(topic)") }
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let result = rd_kafka_metadata(self.handle, 0, handle, &metadata, timeoutMilliseconds)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+                throw KafkaError(code: result, context: "metadata of \(topic)")
+            }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            guard metadata.pointee.topic_cnt == 1 else { throw KafkaError(kind: .client, message: "no metadata for topic \(topic)") }
+            let entry = metadata.pointee.topics[0]
+            if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: entry.err, context: "topic \(topic)") }
+            if entry.partition_cnt == 0 { throw KafkaError(kind: .client, message: "topic \(topic) has no partitions") }
+        }
+    }
+
     /// Waits (blocking) until every queued record has a delivery report, or the timeout passes.
     func flush(timeoutMilliseconds: Int32) throws(KafkaError) {
         let result = rd_kafka_flush(handle, timeoutMilliseconds)
@@ -143,6 +177,10 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
             // Fail the waiters of records that never got a report: purge makes librdkafka report them.
             _ = rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             rd_kafka_poll(handle, 0)
+        }
+        preparedTopics.withLock { prepared in
+            for topic in prepared.values { rd_kafka_topic_destroy(topic) }
+            prepared = [:]
         }
         rd_kafka_destroy(handle)
         handle = nil

@@ -81,6 +81,8 @@ public struct CatalogIngestor: Sendable {
     ) async throws -> IngestSummary {
         var summary = IngestSummary()
         var done = 0
+        // Before the first image row, so that its message goes out at once.
+        if !items.isEmpty { try await producer.prepare(topics: [topics.newImage]) }
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: (IngestItem, IngestResult).self) { group in
             var pending = items.enumerated().makeIterator()

@@ -43,6 +43,9 @@ public struct DetectStageProcessor: StageProcessor {
         self.topics = topics
     }
 
+    /// One per region to cut and name (a product photo is one).
+    public func cost(of input: PoseFilteredMessage) -> Int { max(1, input.regions?.count ?? 1) }
+
     public func process(_ inputs: [StageInput<PoseFilteredMessage>]) async throws -> [StageOutcome] {
         var outcomes: [StageOutcome] = []
         for input in inputs {

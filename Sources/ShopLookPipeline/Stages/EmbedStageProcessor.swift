@@ -37,6 +37,9 @@ public struct EmbedStageProcessor: StageProcessor {
         self.shardCount = shardCount
     }
 
+    /// Its crops (each is embedded).
+    public func cost(of input: CroppedArticlesMessage) -> Int { input.articles.count }
+
     public func process(_ inputs: [StageInput<CroppedArticlesMessage>]) async throws -> [StageOutcome] {
         var outcomes = [StageOutcome?](repeating: nil, count: inputs.count)
         var crops: [(input: Int, article: Article, image: RGBImage, padding: RGBColor)] = []
