@@ -54,8 +54,8 @@ enum Resampler {
     /// Per-axis box-filter contributions: output `d` averages `count[d]` source samples from
     /// `start[d]` with weights `weights[d * maxTaps ..< d * maxTaps + count[d]]` (summing to 1).
     private struct AreaAxis {
-        var start: [Int] = []
-        var count: [Int] = []
+        var start: [Int32] = []
+        var count: [Int32] = []
         var weights: [Float] = []
         var maxTaps = 0
 
@@ -75,23 +75,25 @@ enum Resampler {
                 for s in first...last {
                     let overlap = min(Double(s + 1), hi) - max(Double(s), lo)
                     guard overlap > 1e-9, taps < maxTaps else { continue }
-                    if taps == 0 { start.append(s) }
+                    if taps == 0 { start.append(Int32(s)) }
                     weights[d * maxTaps + taps] = Float(overlap)
                     total += overlap
                     taps += 1
                 }
                 if taps == 0 { // degenerate (cannot happen for valid sizes); fall back to nearest
-                    start.append(first)
+                    start.append(Int32(first))
                     weights[d * maxTaps] = 1
                     taps = 1
                     total = 1
                 }
                 for t in 0..<taps { weights[d * maxTaps + t] /= Float(total) }
-                count.append(taps)
+                count.append(Int32(taps))
             }
         }
     }
 
+    /// The taps in Swift, the arithmetic in C (`sl_resize_area_rgb8`): per output row the vertical taps into
+    /// one float row (vectorised), then each output pixel's horizontal taps.
     private static func area(
         _ src: UnsafeBufferPointer<UInt8>, stride: Int, region: PixelRect,
         _ dst: UnsafeMutableBufferPointer<UInt8>, size: ImageSize
@@ -99,42 +101,10 @@ enum Resampler {
         guard let s = src.baseAddress, let d = dst.baseAddress else { return }
         let xs = AreaAxis(sourceLength: region.width, destinationLength: size.width)
         let ys = AreaAxis(sourceLength: region.height, destinationLength: size.height)
-        let rowLength = region.width * 3
-        // Vertical pass first (contiguous rows, vectorisable) into one float row,
-        // then the horizontal pass on that row only.
-        var accumulator = [Float](repeating: 0, count: rowLength)
-        accumulator.withUnsafeMutableBufferPointer { acc in
-            guard let a = acc.baseAddress else { return }
-            xs.weights.withUnsafeBufferPointer { wx in
-                ys.weights.withUnsafeBufferPointer { wy in
-                    for dy in 0..<size.height {
-                        let wBase = dy * ys.maxTaps
-                        a.update(repeating: 0, count: rowLength)
-                        for tap in 0..<ys.count[dy] {
-                            let w = wy[wBase + tap]
-                            let row = s + (region.y + ys.start[dy] + tap) * stride + region.x * 3
-                            for i in 0..<rowLength { a[i] += Float(row[i]) * w }
-                        }
-                        var out = d + dy * size.width * 3
-                        for dx in 0..<size.width {
-                            var r: Float = 0, g: Float = 0, b: Float = 0
-                            var p = a + xs.start[dx] * 3
-                            let xBase = dx * xs.maxTaps
-                            for tap in 0..<xs.count[dx] {
-                                let w = wx[xBase + tap]
-                                r += p[0] * w
-                                g += p[1] * w
-                                b += p[2] * w
-                                p += 3
-                            }
-                            out[0] = UInt8(min(max(r + 0.5, 0), 255))
-                            out[1] = UInt8(min(max(g + 0.5, 0), 255))
-                            out[2] = UInt8(min(max(b + 0.5, 0), 255))
-                            out += 3
-                        }
-                    }
-                }
-            }
-        }
+        let status = sl_resize_area_rgb8(
+            s + region.y * stride + region.x * 3, stride, Int32(region.width),
+            ys.start, ys.count, ys.weights, Int32(ys.maxTaps), xs.start, xs.count, xs.weights, Int32(xs.maxTaps),
+            d, Int32(size.width), Int32(size.height))
+        precondition(status == 0, "area resampling could not allocate its scratch row")
     }
 }

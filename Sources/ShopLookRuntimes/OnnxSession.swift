@@ -62,6 +62,7 @@ public final class OnnxSession {
         try api.check(api.setIntraOpNumThreads(sessionOptions, Int32(options.intraOpThreads)))
         try api.check(api.setInterOpNumThreads(sessionOptions, Int32(options.interOpThreads)))
         try api.check(api.setSessionExecutionMode(sessionOptions, 0 /* ORT_SEQUENTIAL */))
+        try api.check(options.memoryPattern ? api.enableMemPattern(sessionOptions) : api.disableMemPattern(sessionOptions))
         try api.check(api.setSessionGraphOptimizationLevel(sessionOptions, options.graphOptimization.rawValue))
         let spin = options.allowSpinning ? "1" : "0"
         try api.check(api.addSessionConfigEntry(sessionOptions, "session.intra_op.allow_spinning", spin))

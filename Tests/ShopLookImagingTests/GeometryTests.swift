@@ -30,6 +30,58 @@ struct GeometryTests {
         #expect(try checker.resized(width: 8, height: 6, filter: .automatic) == small)
     }
 
+    /// Bilinear with half-pixel centres, straight from the definition (double precision), on a region.
+    static func referenceBilinear(_ image: RGBImage, region: PixelRect, to size: ImageSize) -> [UInt8] {
+        func position(_ d: Int, _ length: Int, _ outLength: Int) -> (Int, Int, Double) {
+            let s = min(max((Double(d) + 0.5) * Double(length) / Double(outLength) - 0.5, 0), Double(length - 1))
+            let i0 = Int(s)
+            return (i0, min(i0 + 1, length - 1), s - Double(i0))
+        }
+        var out: [UInt8] = []
+        for dy in 0..<size.height {
+            let (y0, y1, fy) = position(dy, region.height, size.height)
+            for dx in 0..<size.width {
+                let (x0, x1, fx) = position(dx, region.width, size.width)
+                let p00 = image[region.x + x0, region.y + y0], p10 = image[region.x + x1, region.y + y0]
+                let p01 = image[region.x + x0, region.y + y1], p11 = image[region.x + x1, region.y + y1]
+                for (a, b, c, d) in [(p00.r, p10.r, p01.r, p11.r), (p00.g, p10.g, p01.g, p11.g), (p00.b, p10.b, p01.b, p11.b)] {
+                    let top = Double(a) * (1 - fx) + Double(b) * fx
+                    let bottom = Double(c) * (1 - fx) + Double(d) * fx
+                    out.append(UInt8(min(top * (1 - fy) + bottom * fy + 0.5, 255)))
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func bilinearAndAreaOfARegionMatchTheirDefinitions() throws {
+        var generator = SplitMix64(seed: 11)
+        let noise = TestImages.make(width: 97, height: 61) { _, _ in
+            RGBColor(r: UInt8.random(in: 0...255, using: &generator), g: UInt8.random(in: 0...255, using: &generator),
+                     b: UInt8.random(in: 0...255, using: &generator))
+        }
+        let region = PixelRect(x: 13, y: 7, width: 71, height: 45)
+        for size in [ImageSize(width: 31, height: 17), ImageSize(width: 150, height: 90), ImageSize(width: 1, height: 45)] {
+            let resized = try noise.cropped(to: region, resizedTo: size, filter: .bilinear)
+            let reference = Self.referenceBilinear(noise, region: region, to: size)
+            let pixels = (0..<size.height).flatMap { y in
+                (0..<size.width).flatMap { x in [resized[x, y].r, resized[x, y].g, resized[x, y].b] }
+            }
+            // Float against double: a value may round the other way at .5.
+            #expect(zip(pixels, reference).allSatisfy { abs(Int($0) - Int($1)) <= 1 })
+        }
+        // Area on a region: the mean of each exact 3×3 block (71×45 → 23.67×15: use a 69×45 region instead).
+        let blocks = PixelRect(x: 5, y: 3, width: 69, height: 45)
+        let small = try noise.cropped(to: blocks, resizedTo: ImageSize(width: 23, height: 15), filter: .area)
+        for y in 0..<15 {
+            for x in 0..<23 {
+                var sum = 0
+                for j in 0..<3 { for i in 0..<3 { sum += Int(noise[blocks.x + 3 * x + i, blocks.y + 3 * y + j].g) } }
+                #expect(abs(Int(small[x, y].g) - Int((Double(sum) / 9).rounded())) <= 1)
+            }
+        }
+    }
+
     @Test func bilinearOfAGradientStaysAGradient() throws {
         let gradient = TestImages.make(width: 256, height: 4) { x, _ in RGBColor(gray: UInt8(x)) }
         let down = try gradient.resized(width: 64, height: 4, filter: .bilinear)

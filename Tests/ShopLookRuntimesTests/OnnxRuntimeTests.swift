@@ -126,7 +126,7 @@ struct OnnxRuntimeTests {
         }
     }
 
-    @Test("1 and 2 intra-op threads give identical outputs")
+    @Test("1 and 2 intra-op threads, spinning or not, with or without the memory pattern, give identical outputs")
     func threadCounts() throws {
         let runtime = try SharedRuntimes.onnx()
         let batch = 256
@@ -135,11 +135,13 @@ struct OnnxRuntimeTests {
         var results: [FloatTensor] = []
         for threads in [1, 2] {
             for spin in [false, true] {
-                let options = OnnxSessionOptions(intraOpThreads: threads, allowSpinning: spin)
-                let session = try OnnxSession(runtime: runtime, modelBytes: TestModels.dense(), options: options)
-                #expect(session.options.intraOpThreads == threads)
-                let out = try session.run(inputs: ["features": FloatTensor(shape: [batch, 4], data: input)])
-                results.append(try #require(out["activations"]))
+                for pattern in [false, true] {
+                    let options = OnnxSessionOptions(intraOpThreads: threads, allowSpinning: spin, memoryPattern: pattern)
+                    let session = try OnnxSession(runtime: runtime, modelBytes: TestModels.dense(), options: options)
+                    #expect(session.options.intraOpThreads == threads)
+                    let out = try session.run(inputs: ["features": FloatTensor(shape: [batch, 4], data: input)])
+                    results.append(try #require(out["activations"]))
+                }
             }
         }
         for result in results.dropFirst() { #expect(result == results[0]) }

@@ -34,6 +34,13 @@ int sl_simd_max_supported(void);
 /// receives `dw` × `dh` packed RGB pixels. Separable: each output row blends its two source rows, then each
 /// pixel its two columns. Returns 0, or -1 for a non-positive size or when scratch memory cannot be had.
 int sl_resize_bilinear_rgb8(const uint8_t *src, size_t stride, int width, int height, uint8_t *dst, int dw, int dh);
+/// Box-filter (area) resampling of 8-bit RGB pixels with precomputed taps: output row `dy` sums `ycount[dy]`
+/// source rows from `ystart[dy]` (rows `stride` bytes apart from `src`, the region's first pixel) with weights
+/// `yweights[dy * ytaps ...]`; output pixel `dx` sums `xcount[dx]` pixels from `xstart[dx]` (pixels within the
+/// region's `width`) with weights `xweights[dx * xtaps ...]`. Returns 0, or -1 for bad sizes or no memory.
+int sl_resize_area_rgb8(const uint8_t *src, size_t stride, int width, const int32_t *ystart, const int32_t *ycount,
+                        const float *yweights, int ytaps, const int32_t *xstart, const int32_t *xcount, const float *xweights,
+                        int xtaps, uint8_t *dst, int dw, int dh);
 
 // ---- vector distances (dimension d) ----
 float sl_l2sqr(const float *a, const float *b, size_t d);

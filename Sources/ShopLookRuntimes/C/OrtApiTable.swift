@@ -21,6 +21,8 @@ enum OrtSlot: Int, CaseIterable {
     case run = 9                                // (OrtSession*, const OrtRunOptions*, names, values, n, out names, n, OrtValue**)
     case createSessionOptions = 10              // (OrtSessionOptions**)
     case setSessionExecutionMode = 13           // (OrtSessionOptions*, ExecutionMode)
+    case enableMemPattern = 16                  // (OrtSessionOptions*)
+    case disableMemPattern = 17                 // (OrtSessionOptions*)
     case setSessionGraphOptimizationLevel = 23  // (OrtSessionOptions*, GraphOptimizationLevel)
     case setIntraOpNumThreads = 24              // (OrtSessionOptions*, int)
     case setInterOpNumThreads = 25              // (OrtSessionOptions*, int)
@@ -75,6 +77,7 @@ typealias OrtRunFn = @convention(c) (
     UnsafePointer<UnsafePointer<CChar>?>?, Int, UnsafeMutablePointer<OpaquePointer?>?
 ) -> OrtStatusPtr
 typealias OrtOutHandleFn = @convention(c) (UnsafeMutablePointer<OpaquePointer?>?) -> OrtStatusPtr
+typealias OrtHandleFn = @convention(c) (OpaquePointer?) -> OrtStatusPtr
 typealias OrtHandleInt32Fn = @convention(c) (OpaquePointer?, Int32) -> OrtStatusPtr
 typealias OrtHandleSizeOutFn = @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int>?) -> OrtStatusPtr
 typealias OrtHandleIndexOutHandleFn = @convention(c) (OpaquePointer?, Int, UnsafeMutablePointer<OpaquePointer?>?) -> OrtStatusPtr
@@ -133,6 +136,8 @@ struct OrtApiTable {
     let run: OrtRunFn
     let createSessionOptions: OrtOutHandleFn
     let setSessionExecutionMode: OrtHandleInt32Fn
+    let enableMemPattern: OrtHandleFn
+    let disableMemPattern: OrtHandleFn
     let setSessionGraphOptimizationLevel: OrtHandleInt32Fn
     let setIntraOpNumThreads: OrtHandleInt32Fn
     let setInterOpNumThreads: OrtHandleInt32Fn
@@ -215,6 +220,8 @@ struct OrtApiTable {
         run = try slot(.run, OrtRunFn.self)
         createSessionOptions = try slot(.createSessionOptions, OrtOutHandleFn.self)
         setSessionExecutionMode = try slot(.setSessionExecutionMode, OrtHandleInt32Fn.self)
+        enableMemPattern = try slot(.enableMemPattern, OrtHandleFn.self)
+        disableMemPattern = try slot(.disableMemPattern, OrtHandleFn.self)
         setSessionGraphOptimizationLevel = try slot(.setSessionGraphOptimizationLevel, OrtHandleInt32Fn.self)
         setIntraOpNumThreads = try slot(.setIntraOpNumThreads, OrtHandleInt32Fn.self)
         setInterOpNumThreads = try slot(.setInterOpNumThreads, OrtHandleInt32Fn.self)
