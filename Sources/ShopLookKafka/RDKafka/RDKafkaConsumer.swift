@@ -17,13 +17,19 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         var assignment: Set<KafkaTopicPartition> = []
         var closing = false
         var destroyed = false
+        /// Whether the group has given this member an assignment (even an empty one) at least once.
+        var assignedOnce = false
     }
+
+    /// How long `close` waits for a member that has joined to receive its first assignment.
+    private let firstAssignmentWait: Duration
 
     init(
         configuration: KafkaConsumerConfiguration, topics: [String], rebalanceHandler: KafkaRebalanceHandler,
         logger: Logger
     ) throws(KafkaError) {
         self.rebalanceHandler = rebalanceHandler
+        self.firstAssignmentWait = configuration.sessionTimeout + .seconds(2)
         super.init(logger: logger)
         guard !topics.isEmpty else {
             throw KafkaError(kind: .configuration, message: "a consumer needs at least one topic")
@@ -44,7 +50,8 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
     }
 
     deinit {
-        if let handle {
+        if handle != nil {
+            awaitFirstAssignmentIfJoined()
             rd_kafka_consumer_close(handle)
             rd_kafka_destroy(handle)
         }
@@ -176,6 +183,7 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
             state.withLock { state in
                 state.tracker.remove(partitions)
                 state.assignment.formUnion(partitions)
+                state.assignedOnce = true
             }
             if cooperative {
                 if let failure = rd_kafka_incremental_assign(handle, list) {
@@ -221,6 +229,22 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         state.withLock { $0.closing = true }
     }
 
+    /// librdkafka 2.0.2 aborts when a cooperative-sticky member is destroyed after joining the group (JoinGroup
+    /// answered: it has a member id) but before its first assignment (confluentinc/librdkafka#4312, fixed in
+    /// 2.3.0). Such a member is polled until the assignment arrives, at most a session time-out and two seconds.
+    /// No records can be fetched before an assignment; any that a poll returns stays unprocessed, so it is not
+    /// committed and is consumed again.
+    private func awaitFirstAssignmentIfJoined() {
+        guard !state.withLock({ $0.assignedOnce }), let member = rd_kafka_memberid(handle) else { return }
+        let joined = member.pointee != 0
+        rd_kafka_mem_free(handle, member)
+        guard joined else { return }
+        let deadline = ContinuousClock.now + firstAssignmentWait
+        while !state.withLock({ $0.assignedOnce }), ContinuousClock.now < deadline {
+            _ = try? poll(timeoutMilliseconds: 100)
+        }
+    }
+
     /// Leaves the group (the rebalance callback revokes and commits), then destroys the handle.
     func close() throws(KafkaError) {
         let alreadyDestroyed = state.withLock { state -> Bool in
@@ -228,6 +252,7 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
             return state.destroyed
         }
         guard !alreadyDestroyed else { return }
+        awaitFirstAssignmentIfJoined()
         let result = rd_kafka_consumer_close(handle)
         state.withLock { $0.destroyed = true }
         rd_kafka_destroy(handle)
