@@ -46,10 +46,21 @@ public struct DetectStageProcessor: StageProcessor {
     /// One per region to cut and name (a product photo is one).
     public func cost(of input: PoseFilteredMessage) -> Int { max(1, input.regions?.count ?? 1) }
 
+    /// The batch's article rows and states are written in one transaction (one commit for the batch).
     public func process(_ inputs: [StageInput<PoseFilteredMessage>]) async throws -> [StageOutcome] {
         var outcomes: [StageOutcome] = []
+        var writes: [DetectWrite] = []
         for input in inputs {
-            outcomes.append(try await process(input.message))
+            let (write, outcome) = try await process(input.message)
+            if let write { writes.append(write) }
+            outcomes.append(outcome)
+        }
+        if !writes.isEmpty {
+            try await pool.retrying { connection in
+                try await connection.transaction { connection in
+                    for write in writes { try await write.apply(connection) }
+                }
+            }
         }
         return outcomes
     }
@@ -63,19 +74,21 @@ public struct DetectStageProcessor: StageProcessor {
         try await ImageStates.deadLetter(imageID: message.imageID, reason, text, from: ["new", "pose_filtered"], pool: pool)
     }
 
-    private func process(_ message: PoseFilteredMessage) async throws -> StageOutcome {
+    /// The image's crops (stored here) with the rows to write and the outcome once they are written; no write for
+    /// an image dead-lettered on its own.
+    private func process(_ message: PoseFilteredMessage) async throws -> (DetectWrite?, StageOutcome) {
         let bytes: [UInt8]
         do {
             bytes = try await store.get(try BlobKey(message.blobKey))
         } catch {
             guard FailureClassification(error) == .permanent else { throw error }
-            return try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)")
+            return (nil, try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)"))
         }
         let image: RGBImage
         do {
             image = try decoder.decode(bytes)
         } catch {
-            return try await deadLetter(message, DeadLetterReason(error), "image \(message.imageID): \(error)")
+            return (nil, try await deadLetter(message, DeadLetterReason(error), "image \(message.imageID): \(error)"))
         }
         let found: [FoundArticle]
         switch message.kind {
@@ -91,12 +104,7 @@ public struct DetectStageProcessor: StageProcessor {
             let reason = message.kind == .person
                 ? "detect: no article found"
                 : "detect: no searchable category (catalog category \(message.category.map { "'\($0)'" } ?? "none"), no garment recognised)"
-            try await pool.retrying { connection in
-                _ = try await connection.execute(
-                    "UPDATE images SET state = 'rejected', state_reason = $2 WHERE image_id = $1 AND state IN ('pose_filtered', 'rejected')",
-                    [message.imageID, reason])
-            }
-            return .finished
+            return (.rejected(imageID: message.imageID, reason: reason), .finished)
         }
         var rows: [(article: Article, ordinal: Int)] = []
         var ordinals: [SuperCategory: Int] = [:]
@@ -109,28 +117,10 @@ public struct DetectStageProcessor: StageProcessor {
                 superCategory: article.superCategory, category: article.category, box: article.box,
                 score: min(1, max(0, article.score)), cropBlobKey: key.rawValue), ordinal))
         }
-        try await pool.retrying { connection in
-            try await connection.transaction { connection in
-                for (article, ordinal) in rows {
-                    _ = try await connection.execute(
-                        """
-                        INSERT INTO articles (article_id, image_id, ordinal, super_category, category, x0, y0, x1, y1, score, crop_blob_key)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                        ON CONFLICT (article_id) DO UPDATE SET category = EXCLUDED.category, x0 = EXCLUDED.x0, y0 = EXCLUDED.y0,
-                            x1 = EXCLUDED.x1, y1 = EXCLUDED.y1, score = EXCLUDED.score, crop_blob_key = EXCLUDED.crop_blob_key
-                        """,
-                        [article.articleID, message.imageID, ordinal, article.superCategory.rawValue, article.category,
-                         Float(article.box.x0), Float(article.box.y0), Float(article.box.x1), Float(article.box.y1),
-                         Float(article.score), article.cropBlobKey])
-                }
-                _ = try await connection.execute(
-                    "UPDATE images SET state = 'cropped', state_reason = NULL WHERE image_id = $1 AND state IN ('pose_filtered', 'cropped')",
-                    [message.imageID])
-            }
-        }
         let output = CroppedArticlesMessage(
             imageID: message.imageID, source: message.source, productID: message.productID, articles: rows.map(\.article))
-        return .forward([KafkaRecord(topic: topics.croppedArticles, key: Array(message.imageID.utf8), value: try codec.encode(output))])
+        return (.articles(imageID: message.imageID, rows),
+                .forward([KafkaRecord(topic: topics.croppedArticles, key: Array(message.imageID.utf8), value: try codec.encode(output))]))
     }
 
     /// JPEG bytes of a crop, scaled down so that its longer side is at most `cropMaximumSide`.
@@ -141,5 +131,36 @@ public struct DetectStageProcessor: StageProcessor {
         let scaled = try crop.resized(width: max(1, Int((Double(crop.width) * scale).rounded())),
                                       height: max(1, Int((Double(crop.height) * scale).rounded())), filter: .area)
         return try encoder.encode(scaled)
+    }
+}
+
+/// What the detect stage writes for one image: its articles (upserts) and state `cropped`, or state `rejected`.
+private enum DetectWrite: Sendable {
+    case articles(imageID: String, [(article: Article, ordinal: Int)])
+    case rejected(imageID: String, reason: String)
+
+    func apply(_ connection: PostgresConnection) async throws {
+        switch self {
+        case .articles(let imageID, let rows):
+            for (article, ordinal) in rows {
+                _ = try await connection.execute(
+                    """
+                    INSERT INTO articles (article_id, image_id, ordinal, super_category, category, x0, y0, x1, y1, score, crop_blob_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    ON CONFLICT (article_id) DO UPDATE SET category = EXCLUDED.category, x0 = EXCLUDED.x0, y0 = EXCLUDED.y0,
+                        x1 = EXCLUDED.x1, y1 = EXCLUDED.y1, score = EXCLUDED.score, crop_blob_key = EXCLUDED.crop_blob_key
+                    """,
+                    [article.articleID, imageID, ordinal, article.superCategory.rawValue, article.category,
+                     Float(article.box.x0), Float(article.box.y0), Float(article.box.x1), Float(article.box.y1),
+                     Float(article.score), article.cropBlobKey])
+            }
+            _ = try await connection.execute(
+                "UPDATE images SET state = 'cropped', state_reason = NULL WHERE image_id = $1 AND state IN ('pose_filtered', 'cropped')",
+                [imageID])
+        case .rejected(let imageID, let reason):
+            _ = try await connection.execute(
+                "UPDATE images SET state = 'rejected', state_reason = $2 WHERE image_id = $1 AND state IN ('pose_filtered', 'rejected')",
+                [imageID, reason])
+        }
     }
 }

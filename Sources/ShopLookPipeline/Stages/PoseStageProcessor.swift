@@ -32,10 +32,25 @@ public struct PoseStageProcessor: StageProcessor {
         self.topics = topics
     }
 
+    /// The batch's verdicts are written in one transaction (one commit for the batch, not one per image).
     public func process(_ inputs: [StageInput<NewImageMessage>]) async throws -> [StageOutcome] {
         var outcomes: [StageOutcome] = []
+        var rows: [PoseRow] = []
         for input in inputs {
-            outcomes.append(try await process(input.message))
+            switch try await assess(input.message) {
+            case .done(let outcome):
+                outcomes.append(outcome)
+            case .verdict(let row, let outcome):
+                rows.append(row)
+                outcomes.append(outcome)
+            }
+        }
+        if !rows.isEmpty {
+            try await pool.retrying { connection in
+                try await connection.transaction { connection in
+                    for row in rows { try await row.write(connection) }
+                }
+            }
         }
         return outcomes
     }
@@ -54,21 +69,28 @@ public struct PoseStageProcessor: StageProcessor {
         }
     }
 
-    private func process(_ message: NewImageMessage) async throws -> StageOutcome {
+    private enum Assessed {
+        /// Nothing to write with the batch (dead-lettered on its own).
+        case done(StageOutcome)
+        /// A verdict row to write, and the outcome once it is written.
+        case verdict(PoseRow, StageOutcome)
+    }
+
+    private func assess(_ message: NewImageMessage) async throws -> Assessed {
         let bytes: [UInt8]
         switch await load(message.blobKey) {
         case .success(let loaded):
             bytes = loaded
         case .failure(let error):
             guard FailureClassification(error) == .permanent else { throw error }
-            return try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)")
+            return .done(try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)"))
         }
         let assessment: PoseAssessment
         do {
             assessment = try await pose.assess(encoded: bytes)
         } catch {
             if case .image(let imageError) = error {
-                return try await deadLetter(message, DeadLetterReason(imageError), "image \(message.imageID): \(imageError)")
+                return .done(try await deadLetter(message, DeadLetterReason(imageError), "image \(message.imageID): \(imageError)"))
             }
             throw error
         }
@@ -77,34 +99,51 @@ public struct PoseStageProcessor: StageProcessor {
         let kept = verdict == .fullFront || verdict == .noPerson
         let box = verdict == .noPerson ? nil : assessment.personBox
         let landmarks = verdict == .noPerson ? nil : result.landmarks
-        let reason = kept ? nil : "pose: \(verdict.rawValue) (\(assessment.reason))"
-        try await pool.retrying { connection in
-            try await connection.transaction { connection in
-                _ = try await connection.execute(
-                    """
-                    INSERT INTO pose_results (image_id, model_version, verdict, score, people, box_x0, box_y0, box_x1, box_y1, landmarks)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    ON CONFLICT (image_id) DO UPDATE SET model_version = EXCLUDED.model_version, verdict = EXCLUDED.verdict,
-                        score = EXCLUDED.score, people = EXCLUDED.people, box_x0 = EXCLUDED.box_x0, box_y0 = EXCLUDED.box_y0,
-                        box_x1 = EXCLUDED.box_x1, box_y1 = EXCLUDED.box_y1, landmarks = EXCLUDED.landmarks
-                    """,
-                    [message.imageID, pose.modelVersion, verdict.rawValue, Float(min(1, max(0, result.presenceScore))),
-                     verdict == .noPerson ? 0 : result.people, box.map { Float($0.x0) }, box.map { Float($0.y0) },
-                     box.map { Float($0.x1) }, box.map { Float($0.y1) },
-                     landmarks.map { Float32Vector(values: $0.flatMap { [Float($0.x), Float($0.y), Float($0.z), Float($0.visibility), Float($0.presence)] }) }])
-                _ = try await connection.execute(
-                    """
-                    UPDATE images SET width = $2, height = $3, state = $4, state_reason = $5
-                    WHERE image_id = $1 AND state IN ('new', 'pose_filtered', 'rejected')
-                    """, [message.imageID, result.imageWidth, result.imageHeight, kept ? "pose_filtered" : "rejected", reason])
-            }
-        }
-        guard kept else { return .finished }
+        let row = PoseRow(
+            imageID: message.imageID, modelVersion: pose.modelVersion, verdict: verdict.rawValue,
+            score: Float(min(1, max(0, result.presenceScore))), people: verdict == .noPerson ? 0 : result.people, box: box,
+            landmarks: landmarks.map { Float32Vector(values: $0.flatMap { [Float($0.x), Float($0.y), Float($0.z), Float($0.visibility), Float($0.presence)] }) },
+            width: result.imageWidth, height: result.imageHeight, state: kept ? "pose_filtered" : "rejected",
+            reason: kept ? nil : "pose: \(verdict.rawValue) (\(assessment.reason))")
+        guard kept else { return .verdict(row, .finished) }
         let output = PoseFilteredMessage(
             imageID: message.imageID, blobKey: message.blobKey, source: message.source, productID: message.productID,
             category: message.category, superCategory: message.superCategory, kind: verdict == .noPerson ? .product : .person,
             verdict: verdict, score: min(1, max(0, result.presenceScore)), imageWidth: result.imageWidth, imageHeight: result.imageHeight,
             personBox: box, landmarks: landmarks, regions: verdict == .fullFront ? assessment.regions : nil)
-        return .forward([KafkaRecord(topic: topics.poseFiltered, key: Array(message.imageID.utf8), value: try codec.encode(output))])
+        return .verdict(row, .forward([KafkaRecord(topic: topics.poseFiltered, key: Array(message.imageID.utf8), value: try codec.encode(output))]))
+    }
+}
+
+/// One image's verdict: its `pose_results` row (an upsert) and its new state.
+private struct PoseRow: Sendable {
+    var imageID: String
+    var modelVersion: String
+    var verdict: String
+    var score: Float
+    var people: Int
+    var box: BoundingBox?
+    var landmarks: Float32Vector?
+    var width: Int
+    var height: Int
+    var state: String
+    var reason: String?
+
+    func write(_ connection: PostgresConnection) async throws {
+        _ = try await connection.execute(
+            """
+            INSERT INTO pose_results (image_id, model_version, verdict, score, people, box_x0, box_y0, box_x1, box_y1, landmarks)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (image_id) DO UPDATE SET model_version = EXCLUDED.model_version, verdict = EXCLUDED.verdict,
+                score = EXCLUDED.score, people = EXCLUDED.people, box_x0 = EXCLUDED.box_x0, box_y0 = EXCLUDED.box_y0,
+                box_x1 = EXCLUDED.box_x1, box_y1 = EXCLUDED.box_y1, landmarks = EXCLUDED.landmarks
+            """,
+            [imageID, modelVersion, verdict, score, people, box.map { Float($0.x0) }, box.map { Float($0.y0) },
+             box.map { Float($0.x1) }, box.map { Float($0.y1) }, landmarks])
+        _ = try await connection.execute(
+            """
+            UPDATE images SET width = $2, height = $3, state = $4, state_reason = $5
+            WHERE image_id = $1 AND state IN ('new', 'pose_filtered', 'rejected')
+            """, [imageID, width, height, state, reason])
     }
 }
