@@ -20,9 +20,10 @@ public struct StageWorkerResources: Sendable {
 
 /// One stage executable: a ``StageWorker`` for `stage`, its consumer-lag gauges and the `/metrics` endpoint,
 /// run as one `ServiceGroup`. The processor is built `--concurrency` times (each instance with its own model
-/// sessions) and the instances share each batch (``ConcurrentStageProcessor``). SIGTERM or SIGINT shuts it down gracefully: the worker stops fetching,
-/// finishes and commits the batch in hand and leaves the group, then the other services stop, the
-/// producer is flushed and the process exits 0.
+/// sessions) and the instances share each batch (``ConcurrentStageProcessor``).
+///
+/// SIGTERM or SIGINT shuts it down gracefully: the worker stops fetching, finishes and commits the batch in
+/// hand and leaves the group, then the other services stop, the producer is flushed and the process exits 0.
 ///
 /// A stage's `main` only says how to build one processor:
 /// ```swift

@@ -10,4 +10,10 @@ struct WorkerCommandLineTests {
         let output = await worker.output()
         #expect(output.contains("Unknown option '--no-such-flag'") && output.contains("Usage: \(executable)"), "\(output)")
     }
+
+    @Test func aConcurrencyOutOfRangeIsAUsageError() async throws {
+        let worker = try TestProcess("shoplook-detect-worker", arguments: ["--concurrency", "0"])
+        #expect(await worker.exit() == .exited(64))
+        #expect(await worker.output().contains("--concurrency must be 1-64"))
+    }
 }
