@@ -107,6 +107,23 @@ class RDKafkaClientContext: @unchecked Sendable {
 }
 
 /// Conversions between Swift partitions and `rd_kafka_topic_partition_list_t`.
+enum RDKafkaMetadata {
+    /// The partition count of `topic` (whose handle `topicHandle` belongs to `handle`), from a metadata request
+    /// (blocking). librdkafka also applies the answer to the client's own view of the topic.
+    static func partitionCount(
+        handle: OpaquePointer, topicHandle: OpaquePointer, topic: String, timeoutMilliseconds: Int32
+    ) throws(KafkaError) -> Int {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let result = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(code: result, context: "metadata of \(topic)") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt == 1 else { throw KafkaError(kind: .client, message: "no metadata for topic \(topic)") }
+        let entry = metadata.pointee.topics[0]
+        if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: entry.err, context: "topic \(topic)") }
+        return Int(entry.partition_cnt)
+    }
+}
+
 enum RDKafkaPartitionList {
     /// A new list; the caller destroys it with `rd_kafka_topic_partition_list_destroy`.
     static func make(_ partitions: [(KafkaTopicPartition, Int64)]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {

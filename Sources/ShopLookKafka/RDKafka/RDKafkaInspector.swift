@@ -26,14 +26,8 @@ final class RDKafkaInspector: RDKafkaClientContext, @unchecked Sendable {
             throw KafkaError(kind: .client, message: "cannot create a handle for topic \(topic)")
         }
         defer { rd_kafka_topic_destroy(topicHandle) }
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let result = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
-        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(code: result, context: "metadata of \(topic)") }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        guard metadata.pointee.topic_cnt == 1 else { throw KafkaError(kind: .client, message: "no metadata for topic \(topic)") }
-        let entry = metadata.pointee.topics[0]
-        if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: entry.err, context: "topic \(topic)") }
-        return Int(entry.partition_cnt)
+        return try RDKafkaMetadata.partitionCount(
+            handle: handle, topicHandle: topicHandle, topic: topic, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// Low and high watermarks (the first offset kept and the next offset to be written).

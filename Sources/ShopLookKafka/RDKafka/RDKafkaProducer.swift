@@ -140,16 +140,9 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
                 return created
             }
             guard let handle else { throw KafkaError(kind: .client, message: "cannot create a handle for topic \(topic)") }
-            var metadata: UnsafePointer<rd_kafka_metadata>?
-            let result = rd_kafka_metadata(self.handle, 0, handle, &metadata, timeoutMilliseconds)
-            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-                throw KafkaError(code: result, context: "metadata of \(topic)")
-            }
-            defer { rd_kafka_metadata_destroy(metadata) }
-            guard metadata.pointee.topic_cnt == 1 else { throw KafkaError(kind: .client, message: "no metadata for topic \(topic)") }
-            let entry = metadata.pointee.topics[0]
-            if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: entry.err, context: "topic \(topic)") }
-            if entry.partition_cnt == 0 { throw KafkaError(kind: .client, message: "topic \(topic) has no partitions") }
+            let partitions = try RDKafkaMetadata.partitionCount(
+                handle: self.handle, topicHandle: handle, topic: topic, timeoutMilliseconds: timeoutMilliseconds)
+            if partitions == 0 { throw KafkaError(kind: .client, message: "topic \(topic) has no partitions") }
         }
     }
 
