@@ -11,6 +11,8 @@ import ShopLookImaging
 ///   of the rows belong to the person (arms in sleeves widen it, background narrows it).
 /// - **lower**: hips − `lowerTop`·T (the waistband sits above the hip joints) down to the lower ankle −
 ///   `lowerBottom`·T; hips ± `lowerSide`·T. Not mask-tightened: at hip height the mask also holds hands and bags.
+///   With the image, the bottom moves up to `hemMargin`·T below the hemline ``HemlineFinder`` finds where the legs
+///   show skin (shorts, skirts, cropped trousers).
 /// - **foot**: from the higher ankle down; horizontally the ankle, heel and toe landmarks ± `footSide`·T, the
 ///   bottom `footBottom`·T below the lowest of them; with a mask, the columns and the last row of person pixels
 ///   (at least `maskMinimumPixels` each) in that region widened by `footSearch`·T.
@@ -18,8 +20,8 @@ import ShopLookImaging
 /// The offsets are about the medians of the distance between ground-truth boxes and the landmarks, measured on the
 /// even-numbered half of `ccp/` (see `shoplook eval articles`).
 ///
-/// Known limits: one lower-wear extent for all (trousers); shorts and skirts get boxes that run to the ankles,
-/// and a dress still gets a lower-wear box.
+/// Known limits: skirts over tights or stockings get boxes that run to the ankles (no skin shows), a dress
+/// still gets a lower-wear box, and its upper-wear box ends at the hips.
 public struct ArticleLocator: Sendable, Hashable {
     public var upperTop = 0.19
     public var upperBottom = 0.16
@@ -35,12 +37,15 @@ public struct ArticleLocator: Sendable, Hashable {
     public var maskMinimumPixels = 2
     /// Mask probability above which a pixel belongs to the person.
     public var maskThreshold: Float = 0.5
+    public var hemMargin = 0.05
+    public var hemline = HemlineFinder()
 
     public init() {}
 
     /// The regions for the person in `result`, in the order upper, lower, foot; empty without landmarks.
-    /// Boxes that clip to nothing are left out.
-    public func locate(_ result: PoseResult) -> [ArticleRegion] {
+    /// Boxes that clip to nothing are left out. `image` is the photo `result` was estimated on (pose and mask
+    /// only without it, or when its size differs).
+    public func locate(_ result: PoseResult, image: RGBImage? = nil) -> [ArticleRegion] {
         guard let lm = result.landmarks, lm.count >= PoseLandmarkIndex.bodyCount else { return [] }
         let width = Double(result.imageWidth), height = Double(result.imageHeight)
         func xs(_ indices: [PoseLandmarkIndex]) -> [Double] { indices.map { lm[$0].x } }
@@ -64,9 +69,13 @@ public struct ArticleLocator: Sendable, Hashable {
             upper.x0 = columns.lowerBound
             upper.x1 = columns.upperBound
         }
-        let lower = BoundingBox(
+        var lower = BoundingBox(
             x0: xs(hips).min()! - lowerSide * torso, y0: ys(hips).min()! - lowerTop * torso,
             x1: xs(hips).max()! + lowerSide * torso, y1: ys(ankles).max()! - lowerBottom * torso)
+        if let image, image.width == result.imageWidth, image.height == result.imageHeight,
+           let hem = hemline.hemline(in: image, landmarks: lm, torso: torso) {
+            lower.y1 = min(lower.y1, hem + hemMargin * torso)
+        }
         var foot = BoundingBox(
             x0: xs(feet).min()! - footSide * torso, y0: ys(ankles).min()!,
             x1: xs(feet).max()! + footSide * torso, y1: ys(feet).max()! + footBottom * torso)

@@ -67,8 +67,15 @@ public actor PoseService {
     /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
     /// shots, locates the articles.
     public func assess(encoded: [UInt8]) throws(PoseError) -> PoseAssessment {
-        let result = try estimator.estimate(encoded: encoded)
+        let image: RGBImage
+        do {
+            image = try estimator.decoder.decode(encoded)
+        } catch {
+            throw .image(error)
+        }
+        let result = try estimator.estimate(image)
         let (verdict, reason) = rules.assess(result)
-        return PoseAssessment(result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result) : [])
+        return PoseAssessment(
+            result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result, image: image) : [])
     }
 }

@@ -45,7 +45,7 @@ struct ArticlesCommand: AsyncParsableCommand {
                 var articles: [[String: Any]] = []
                 switch verdict {
                 case .fullFront:
-                    let found = try await cropper.articles(in: image, regions: locator.locate(result), embedder: embedder)
+                    let found = try await cropper.articles(in: image, regions: locator.locate(result, image: image), embedder: embedder)
                     articles = found.map { Self.json($0.superCategory, $0.category, $0.box, $0.score) }
                 case .noPerson:
                     if let found = try await cropper.productArticle(in: image, superCategory: nil, category: nil, embedder: embedder) {
@@ -106,8 +106,9 @@ struct EvalArticlesCommand: AsyncParsableCommand {
             do {
                 let path = photos.appendingPathComponent(name + ".jpg").path
                 guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                let result = try estimator.estimate(encoded: [UInt8](bytes))
-                let regions = rules.verdict(result) == .fullFront ? locator.locate(result) : []
+                let image = try ImageDecoder().decode([UInt8](bytes))
+                let result = try estimator.estimate(image)
+                let regions = rules.verdict(result) == .fullFront ? locator.locate(result, image: image) : []
                 evaluation.add(predicted: regions.map { ($0.superCategory, $0.box) }, expected: expected)
             } catch {
                 failures.append(["image": name, "error": "\(error)"])

@@ -56,7 +56,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
             var crops: [RGBImage] = []
             switch verdict {
             case .fullFront:
-                let regions = locator.locate(result)
+                let regions = locator.locate(result, image: image)
                 crops = try regions.compactMap { region in
                     try ArticleCropper.pixelRect(of: region.box, in: image).map { try image.cropped(to: $0) }
                 }
