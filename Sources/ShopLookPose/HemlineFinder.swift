@@ -81,9 +81,11 @@ struct LabColour: Hashable {
     var b: Double
 }
 
-/// Median CIELAB colours of square windows of an sRGB image.
+/// Median CIELAB colours of square windows of an sRGB image. Large windows are read on a grid of at most
+/// `maximumSide` × `maximumSide` pixels (every second, third … pixel), so a high-resolution photo costs no more.
 struct LabReader {
     let image: RGBImage
+    var maximumSide = 16
 
     /// sRGB byte → linear light.
     static let linear: [Double] = (0..<256).map { value in
@@ -107,19 +109,19 @@ struct LabReader {
         let x0 = Int(max(0, centre.x - radius)), x1 = Int(min(Double(image.width), centre.x + radius + 1))
         let y0 = Int(max(0, centre.y - radius)), y1 = Int(min(Double(image.height), centre.y + radius + 1))
         guard x1 > x0, y1 > y0, (x1 - x0) * (y1 - y0) >= minimumPixels else { return nil }
+        let step = max(1, (max(x1 - x0, y1 - y0) + maximumSide - 1) / maximumSide)
         var l: [Double] = [], a: [Double] = [], b: [Double] = []
-        l.reserveCapacity((x1 - x0) * (y1 - y0))
+        l.reserveCapacity(((x1 - x0) / step + 1) * ((y1 - y0) / step + 1))
         a.reserveCapacity(l.capacity)
         b.reserveCapacity(l.capacity)
         image.pixels.withUnsafeBufferPointer { pixels in
-            for y in y0..<y1 {
-                var offset = (y * image.width + x0) * 3
-                for _ in x0..<x1 {
+            for y in stride(from: y0, to: y1, by: step) {
+                for x in stride(from: x0, to: x1, by: step) {
+                    let offset = (y * image.width + x) * 3
                     let colour = Self.lab(pixels[offset], pixels[offset + 1], pixels[offset + 2])
                     l.append(colour.l)
                     a.append(colour.a)
                     b.append(colour.b)
-                    offset += 3
                 }
             }
         }

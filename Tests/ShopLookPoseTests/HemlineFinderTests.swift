@@ -108,6 +108,36 @@ struct HemlineFinderTests {
         #expect(lower(small)?.y1 == 735)
     }
 
+    @Test("CIELAB of reference colours, and window medians (large windows read on a coarser grid)")
+    func lab() throws {
+        func close(_ c: LabColour, _ l: Double, _ a: Double, _ b: Double) -> Bool {
+            abs(c.l - l) < 0.5 && abs(c.a - a) < 0.5 && abs(c.b - b) < 0.5
+        }
+        #expect(close(LabReader.lab(255, 255, 255), 100, 0, 0))
+        #expect(close(LabReader.lab(0, 0, 0), 0, 0, 0))
+        #expect(close(LabReader.lab(255, 0, 0), 53.24, 80.09, 67.2))
+        #expect(close(LabReader.lab(0, 0, 255), 32.3, 79.19, -107.86))
+        // Left 60% of the window skin, right 40% garment: the median is skin, whether every pixel or every
+        // fourth is read; at the image's corner the window is clipped.
+        var pixels = [UInt8](repeating: 0, count: 100 * 100 * 3)
+        for y in 0..<100 {
+            for x in 0..<100 {
+                let colour = x < 60 ? Self.skin : Self.garment
+                pixels[(y * 100 + x) * 3] = colour.r; pixels[(y * 100 + x) * 3 + 1] = colour.g; pixels[(y * 100 + x) * 3 + 2] = colour.b
+            }
+        }
+        let image = try RGBImage(width: 100, height: 100, pixels: pixels)
+        let skin = LabReader.lab(Self.skin.r, Self.skin.g, Self.skin.b)
+        for side in [200, 16] {
+            var reader = LabReader(image: image)
+            reader.maximumSide = side
+            #expect(reader.median(around: ImagePoint(x: 50, y: 50), radius: 40, minimumPixels: 1) == skin)
+        }
+        #expect(LabReader(image: image).median(around: ImagePoint(x: 95, y: 5), radius: 10, minimumPixels: 1)
+            == LabReader.lab(Self.garment.r, Self.garment.g, Self.garment.b))
+        #expect(LabReader(image: image).median(around: ImagePoint(x: -50, y: 5), radius: 10, minimumPixels: 1) == nil)
+    }
+
     @Test("points evenly spaced along a polyline")
     func evenlySpaced() {
         let points = HemlineFinder.evenlySpaced(
