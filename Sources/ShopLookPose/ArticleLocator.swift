@@ -37,7 +37,9 @@ public struct ArticleLocator: Sendable, Hashable {
     public var maskMinimumPixels = 2
     /// Mask probability above which a pixel belongs to the person.
     public var maskThreshold: Float = 0.5
+    /// Lower wear ends this far (in T) below the hemline.
     public var hemMargin = 0.05
+    /// Where the legs show skin (read only when `locate` is given the image).
     public var hemline = HemlineFinder()
 
     public init() {}

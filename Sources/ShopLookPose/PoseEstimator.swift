@@ -49,15 +49,18 @@ public final class PoseEstimator {
             includeMask: includeMask)
     }
 
-    /// Decodes JPEG (EXIF-oriented) or PNG bytes and estimates.
-    public func estimate(encoded: [UInt8]) throws(PoseError) -> PoseResult {
-        let image: RGBImage
+    /// Decodes JPEG (EXIF-oriented) or PNG bytes with `decoder`.
+    public func decode(_ encoded: [UInt8]) throws(PoseError) -> RGBImage {
         do {
-            image = try decoder.decode(encoded)
+            return try decoder.decode(encoded)
         } catch {
             throw .image(error)
         }
-        return try estimate(image)
+    }
+
+    /// Decodes JPEG (EXIF-oriented) or PNG bytes and estimates.
+    public func estimate(encoded: [UInt8]) throws(PoseError) -> PoseResult {
+        try estimate(decode(encoded))
     }
 
     /// Detects people and runs the landmark model on the largest one.

@@ -67,12 +67,7 @@ public actor PoseService {
     /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
     /// shots, locates the articles.
     public func assess(encoded: [UInt8]) throws(PoseError) -> PoseAssessment {
-        let image: RGBImage
-        do {
-            image = try estimator.decoder.decode(encoded)
-        } catch {
-            throw .image(error)
-        }
+        let image = try estimator.decode(encoded)
         let result = try estimator.estimate(image)
         let (verdict, reason) = rules.assess(result)
         return PoseAssessment(
