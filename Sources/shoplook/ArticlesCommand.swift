@@ -106,7 +106,7 @@ struct EvalArticlesCommand: AsyncParsableCommand {
             do {
                 let path = photos.appendingPathComponent(name + ".jpg").path
                 guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                let image = try ImageDecoder().decode([UInt8](bytes))
+                let image = try estimator.decode([UInt8](bytes))
                 let result = try estimator.estimate(image)
                 let regions = rules.verdict(result) == .fullFront ? locator.locate(result, image: image) : []
                 evaluation.add(predicted: regions.map { ($0.superCategory, $0.box) }, expected: expected)

@@ -106,7 +106,7 @@ class RDKafkaClientContext: @unchecked Sendable {
     }
 }
 
-/// Conversions between Swift partitions and `rd_kafka_topic_partition_list_t`.
+/// Topic metadata requests.
 enum RDKafkaMetadata {
     /// The partition count of `topic` (whose handle `topicHandle` belongs to `handle`), from a metadata request
     /// (blocking). librdkafka also applies the answer to the client's own view of the topic.
@@ -124,6 +124,7 @@ enum RDKafkaMetadata {
     }
 }
 
+/// Conversions between Swift partitions and `rd_kafka_topic_partition_list_t`.
 enum RDKafkaPartitionList {
     /// A new list; the caller destroys it with `rd_kafka_topic_partition_list_destroy`.
     static func make(_ partitions: [(KafkaTopicPartition, Int64)]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {

@@ -42,10 +42,16 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
 
     deinit {
         guard let handle else { return }
+        destroyPreparedTopics()
+        rd_kafka_destroy(handle)
+    }
+
+    /// Releases the topic handles `prepare` made (before the client handle is destroyed).
+    private func destroyPreparedTopics() {
         preparedTopics.withLock { prepared in
             for topic in prepared.values { rd_kafka_topic_destroy(topic) }
+            prepared = [:]
         }
-        rd_kafka_destroy(handle)
     }
 
     private func pollLoop() {
@@ -171,10 +177,7 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
             _ = rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             rd_kafka_poll(handle, 0)
         }
-        preparedTopics.withLock { prepared in
-            for topic in prepared.values { rd_kafka_topic_destroy(topic) }
-            prepared = [:]
-        }
+        destroyPreparedTopics()
         rd_kafka_destroy(handle)
         handle = nil
         state.withLock { $0 = .closed }
