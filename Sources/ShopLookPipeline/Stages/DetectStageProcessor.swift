@@ -55,13 +55,7 @@ public struct DetectStageProcessor: StageProcessor {
             if let write { writes.append(write) }
             outcomes.append(outcome)
         }
-        if !writes.isEmpty {
-            try await pool.retrying { connection in
-                try await connection.transaction { connection in
-                    for write in writes { try await write.apply(connection) }
-                }
-            }
-        }
+        try await ImageStates.write(writes, pool: pool)
         return outcomes
     }
 
@@ -135,11 +129,11 @@ public struct DetectStageProcessor: StageProcessor {
 }
 
 /// What the detect stage writes for one image: its articles (upserts) and state `cropped`, or state `rejected`.
-private enum DetectWrite: Sendable {
+private enum DetectWrite: ImageRows {
     case articles(imageID: String, [(article: Article, ordinal: Int)])
     case rejected(imageID: String, reason: String)
 
-    func apply(_ connection: PostgresConnection) async throws {
+    func write(_ connection: PostgresConnection) async throws {
         switch self {
         case .articles(let imageID, let rows):
             for (article, ordinal) in rows {

@@ -27,6 +27,17 @@ enum ImageStates {
         return .deadLetter(reason, text)
     }
 
+    /// Writes a batch's rows in one transaction (one commit for the batch, retried as a whole); nothing when
+    /// there are none.
+    static func write<Rows: ImageRows>(_ batch: [Rows], pool: PostgresPool) async throws {
+        guard !batch.isEmpty else { return }
+        try await pool.retrying { connection in
+            try await connection.transaction { connection in
+                for rows in batch { try await rows.write(connection) }
+            }
+        }
+    }
+
     /// The `image_id` of a message that failed to decode, when its bytes are a JSON object with a well-formed one.
     static func imageID(inUndecodable bytes: [UInt8]) -> String? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
@@ -34,4 +45,10 @@ enum ImageStates {
               imageID.utf8.count == 64, imageID.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
         return imageID
     }
+}
+
+/// What a stage writes for one image (its rows and its new state), written with the rest of its batch by
+/// ``ImageStates/write(_:pool:)``.
+protocol ImageRows: Sendable {
+    func write(_ connection: PostgresConnection) async throws
 }

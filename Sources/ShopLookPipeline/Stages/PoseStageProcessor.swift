@@ -37,21 +37,11 @@ public struct PoseStageProcessor: StageProcessor {
         var outcomes: [StageOutcome] = []
         var rows: [PoseRow] = []
         for input in inputs {
-            switch try await assess(input.message) {
-            case .done(let outcome):
-                outcomes.append(outcome)
-            case .verdict(let row, let outcome):
-                rows.append(row)
-                outcomes.append(outcome)
-            }
+            let (row, outcome) = try await assess(input.message)
+            if let row { rows.append(row) }
+            outcomes.append(outcome)
         }
-        if !rows.isEmpty {
-            try await pool.retrying { connection in
-                try await connection.transaction { connection in
-                    for row in rows { try await row.write(connection) }
-                }
-            }
-        }
+        try await ImageStates.write(rows, pool: pool)
         return outcomes
     }
 
@@ -69,28 +59,22 @@ public struct PoseStageProcessor: StageProcessor {
         }
     }
 
-    private enum Assessed {
-        /// Nothing to write with the batch (dead-lettered on its own).
-        case done(StageOutcome)
-        /// A verdict row to write, and the outcome once it is written.
-        case verdict(PoseRow, StageOutcome)
-    }
-
-    private func assess(_ message: NewImageMessage) async throws -> Assessed {
+    /// The image's verdict row with the outcome once it is written; no row for an image dead-lettered on its own.
+    private func assess(_ message: NewImageMessage) async throws -> (PoseRow?, StageOutcome) {
         let bytes: [UInt8]
         switch await load(message.blobKey) {
         case .success(let loaded):
             bytes = loaded
         case .failure(let error):
             guard FailureClassification(error) == .permanent else { throw error }
-            return .done(try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)"))
+            return (nil, try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)"))
         }
         let assessment: PoseAssessment
         do {
             assessment = try await pose.assess(encoded: bytes)
         } catch {
             if case .image(let imageError) = error {
-                return .done(try await deadLetter(message, DeadLetterReason(imageError), "image \(message.imageID): \(imageError)"))
+                return (nil, try await deadLetter(message, DeadLetterReason(imageError), "image \(message.imageID): \(imageError)"))
             }
             throw error
         }
@@ -105,18 +89,18 @@ public struct PoseStageProcessor: StageProcessor {
             landmarks: landmarks.map { Float32Vector(values: $0.flatMap { [Float($0.x), Float($0.y), Float($0.z), Float($0.visibility), Float($0.presence)] }) },
             width: result.imageWidth, height: result.imageHeight, state: kept ? "pose_filtered" : "rejected",
             reason: kept ? nil : "pose: \(verdict.rawValue) (\(assessment.reason))")
-        guard kept else { return .verdict(row, .finished) }
+        guard kept else { return (row, .finished) }
         let output = PoseFilteredMessage(
             imageID: message.imageID, blobKey: message.blobKey, source: message.source, productID: message.productID,
             category: message.category, superCategory: message.superCategory, kind: verdict == .noPerson ? .product : .person,
             verdict: verdict, score: min(1, max(0, result.presenceScore)), imageWidth: result.imageWidth, imageHeight: result.imageHeight,
             personBox: box, landmarks: landmarks, regions: verdict == .fullFront ? assessment.regions : nil)
-        return .verdict(row, .forward([KafkaRecord(topic: topics.poseFiltered, key: Array(message.imageID.utf8), value: try codec.encode(output))]))
+        return (row, .forward([KafkaRecord(topic: topics.poseFiltered, key: Array(message.imageID.utf8), value: try codec.encode(output))]))
     }
 }
 
 /// One image's verdict: its `pose_results` row (an upsert) and its new state.
-private struct PoseRow: Sendable {
+private struct PoseRow: ImageRows {
     var imageID: String
     var modelVersion: String
     var verdict: String
