@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ShopLookBlobStore", targets: ["ShopLookBlobStore"]),
         .library(name: "ShopLookImaging", targets: ["ShopLookImaging"]),
         .library(name: "ShopLookIndex", targets: ["ShopLookIndex"]),
+        .library(name: "ShopLookStreaming", targets: ["ShopLookStreaming"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,31 +49,44 @@ let package = Package(
             name: "ShopLookBlobStore",
             dependencies: ["ShopLookCore"]
         ),
+        // The stream runtime: a consumer-group worker (batches, retries, poison isolation, dead letters, drain)
+        // over Kafka and PostgreSQL transactions. It knows no catalog table and no model: the searcher and the
+        // query worker depend on it alone.
+        .target(
+            name: "ShopLookStreaming",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The catalog's stages (pose, detect, embed), its image states, ingest and article cropping.
         .target(
             name: "ShopLookPipeline",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookVision",
-                "ShopLookPose",
+                "ShopLookPose", "ShopLookStreaming",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "ShopLookImaging", dependencies: ["CTurboJPEG", "CPNG", "CShopLookSIMD"]),
         .target(name: "ShopLookRuntimes", dependencies: ["ShopLookCore"]),
         // Vector index: IVF-PQ with SIMD kernels (AVX2 / AVX-512BW / F16C) chosen at run time; no global -m flags.
         // The same C target holds the imaging kernels (bilinear resampling).
-        .target(name: "CShopLookSIMD", dependencies: ["COpenBLAS"]),
-        .target(name: "ShopLookIndex", dependencies: ["COpenBLAS", "CShopLookSIMD"]),
+        .target(name: "CShopLookSIMD"),
+        // The one Swift home of OpenBLAS: sgemm wrappers and the thread count.
+        .target(name: "ShopLookBLAS", dependencies: ["COpenBLAS"]),
+        .target(name: "ShopLookIndex", dependencies: ["ShopLookBLAS", "CShopLookSIMD"]),
         .executableTarget(
             name: "shoplook-index-bench",
-            dependencies: ["ShopLookIndex", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ShopLookIndex", "ShopLookBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/IndexBench"
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
             name: "ShopLookVision",
-            dependencies: ["ShopLookCore", "ShopLookImaging", "ShopLookRuntimes", "COpenBLAS", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ShopLookCore", "ShopLookImaging", "ShopLookRuntimes", "ShopLookBLAS", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "ShopLookDevBroker",
@@ -92,8 +106,8 @@ let package = Package(
         .target(
             name: "ShopLookWorker",
             dependencies: [
-                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline", "ShopLookCommandSupport",
-                "COpenBLAS",
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookStreaming", "ShopLookPipeline",
+                "ShopLookCommandSupport", "ShopLookBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -128,7 +142,7 @@ let package = Package(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
-                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "COpenBLAS",
+                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "ShopLookBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -150,6 +164,8 @@ let package = Package(
         ),
         .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookBlobStoreTests", dependencies: ["ShopLookBlobStore"]),
+        // The stream runtime's logic (batches, retries, poison isolation, dead letters) with in-memory doubles: no I/O.
+        .testTarget(name: "ShopLookStreamingTests", dependencies: ["ShopLookStreaming", "ShopLookCore", "ShopLookKafka", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
@@ -161,8 +177,8 @@ let package = Package(
         .testTarget(
             name: "ShopLookPipelineTests",
             dependencies: [
-                "ShopLookPipeline", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision", "ShopLookRuntimes",
-                "ShopLookPose",
+                "ShopLookPipeline", "ShopLookStreaming", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision",
+                "ShopLookRuntimes", "ShopLookPose",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -1,5 +1,5 @@
 import ArgumentParser
-import COpenBLAS
+import ShopLookBLAS
 import Dispatch
 import ShopLookIndex
 #if canImport(Glibc)

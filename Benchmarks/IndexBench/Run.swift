@@ -1,3 +1,4 @@
+import ShopLookBLAS
 import ArgumentParser
 import ShopLookIndex
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ struct Run: ParsableCommand {
         let ids = (0..<Int64(base.n)).map { $0 }
         log("data: \(base.n) x \(d), \(qs.n) queries, metric \(metricName), simd \(SIMDLevel.active), OPENBLAS_CORETYPE=\(String(cString: getenv("OPENBLAS_CORETYPE") ?? strdup("")))")
 
-        ShopLookBLAS.setThreadCount(trainThreads)
+        BLAS.threadCount = trainThreads
         if index == "ivfflat" {
             let idx = try IVFFlatIndex(dimension: d, metric: met, nlist: nlist, seed: seed)
             let t0 = ContinuousClock.now
@@ -49,7 +50,7 @@ struct Run: ParsableCommand {
             let t1 = ContinuousClock.now
             try idx.add(base.data, ids: ids)
             let addS = seconds(ContinuousClock.now - t1)
-            ShopLookBLAS.setThreadCount(1)
+            BLAS.threadCount = 1
             for np in probes {
                 var times: [Double] = []
                 var res: SearchResults?
@@ -91,7 +92,7 @@ struct Run: ParsableCommand {
                 log("saved \(f) in \(seconds(ContinuousClock.now - t)) s")
             }
         }
-        ShopLookBLAS.setThreadCount(1)
+        BLAS.threadCount = 1
         var name = useNbits == 4 ? "ShopLook-IVFPQFastScan" : "ShopLook-IVFPQ"
         if pca > 0 { name += "-PCAR\(pca)" }
         for rr in reranks {

@@ -1,3 +1,5 @@
+import ShopLookCore
+
 /// The key of a blob: the lowercase hex SHA-256 of its bytes.
 ///
 /// Only 64 lowercase hex digits are accepted, so a key can never name a path outside the store
@@ -11,7 +13,7 @@ public struct BlobKey: Hashable, Sendable, CustomStringConvertible, Codable {
     }
 
     public static func isValid(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        SHA256.isHexDigest(text)
     }
 
     public var description: String { rawValue }

@@ -1,3 +1,4 @@
+import ShopLookBLAS
 import CShopLookSIMD
 import Dispatch
 

@@ -1,3 +1,4 @@
+import ShopLookBLAS
 import CShopLookSIMD
 
 /// The IVF coarse quantizer: `nlist` k-means centroids; vectors go to their nearest

@@ -246,7 +246,7 @@ public final class IVFPQIndex: @unchecked Sendable {
 
     /// Searches nq row-major queries. With `parameters.threads == 1` (the default) all
     /// work runs on the calling thread, except the coarse step's BLAS call, which follows
-    /// the process-wide BLAS thread count (`ShopLookBLAS.setThreadCount`). The read lock is
+    /// the process-wide BLAS thread count (`BLAS.threadCount`). The read lock is
     /// held for runs of up to `QueryWorker.queriesPerLock` queries at a time, so results
     /// reflect whole add/remove batches.
     public func search(_ queries: [Float], k: Int, parameters: SearchParameters = .init()) throws -> SearchResults {

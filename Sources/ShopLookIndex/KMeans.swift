@@ -1,3 +1,4 @@
+import ShopLookBLAS
 import CShopLookSIMD
 
 /// Lloyd's k-means with BLAS distance computations (‖x‖² − 2x·c + ‖c‖²).

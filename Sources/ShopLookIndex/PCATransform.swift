@@ -1,3 +1,4 @@
+import ShopLookBLAS
 import CShopLookSIMD
 
 /// A linear pre-transform learned from data: PCA (eigenvectors of the covariance,

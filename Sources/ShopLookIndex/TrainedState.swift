@@ -1,3 +1,4 @@
+import ShopLookBLAS
 import CShopLookSIMD
 
 /// How vectors are transformed before the coarse quantizer and PQ.

@@ -1,4 +1,4 @@
-import COpenBLAS
+import ShopLookBLAS
 import Logging
 import Metrics
 import Prometheus
@@ -9,6 +9,7 @@ import ShopLookCore
 import ShopLookKafka
 import ShopLookPipeline
 import ShopLookPostgres
+import ShopLookStreaming
 
 /// What a stage's processor is built from: the connections and settings the worker already holds.
 public struct StageWorkerResources: Sendable {
@@ -62,7 +63,7 @@ public struct StageWorkerApplication<Member: StageProcessor> {
         let concurrency = options.effectiveConcurrency
         // The processors are the parallelism: each multiplies its small batches (the embedding projection) on its
         // own thread. OpenBLAS's own pool would spin in sched_yield between them, taking CPU from the models.
-        openblas_set_num_threads(1)
+        BLAS.threadCount = 1
         // One connection per processor instance, plus one for dead letters.
         let pool = PostgresPool(
             configuration: try options.database.configuration(), maximumConnections: max(4, concurrency + 1), logger: logger)

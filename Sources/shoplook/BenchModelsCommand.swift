@@ -1,5 +1,5 @@
 import ArgumentParser
-import COpenBLAS
+import ShopLookBLAS
 import Foundation
 import ShopLookCommandSupport
 import ShopLookCore
@@ -30,7 +30,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
 
     func run() async throws {
         // One thread in all: the embedding projection too (OpenBLAS's pool would spin on the other cores).
-        openblas_set_num_threads(1)
+        BLAS.threadCount = 1
         let modelFiles = try vision.model.modelFiles()
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop)

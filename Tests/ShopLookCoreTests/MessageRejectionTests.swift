@@ -80,7 +80,8 @@ let rejectionCases: [RejectionCase] = [
     .init(Samples.fullDeadLetter, "unknown error kind", path: "/error_kind", keyword: "enum") { $0.setting("error_kind", to: .string("oops")) },
     .init(Samples.fullDeadLetter, "bad date", path: "/failed_at", keyword: "format") { $0.setting("failed_at", to: .string("2024-13-01T00:00:00Z")) },
     .init(Samples.fullDeadLetter, "bad topic name", path: "/source_topic", keyword: "pattern") { $0.setting("source_topic", to: .string("new image")) },
-    .init(Samples.fullDeadLetter, "unknown stage", path: "/stage", keyword: "enum") { $0.setting("stage", to: .string("crop")) },
+    .init(Samples.fullDeadLetter, "malformed stage", path: "/stage", keyword: "pattern") { $0.setting("stage", to: .string("Crop stage")) },
+    .init(Samples.fullDeadLetter, "malformed payload digest", path: "/payload_sha256", keyword: "pattern") { $0.setting("payload_sha256", to: .string("abc")) },
 ]
 
 @Suite("Message rejection")

@@ -46,13 +46,14 @@ enum Samples {
     )
 
     static let fullDeadLetter = DeadLetterEnvelope(
-        stage: .detect, sourceTopic: "staging.pose-filtered", partition: 5, offset: Int64.max,
+        stage: "detect", sourceTopic: "staging.pose-filtered", partition: 5, offset: Int64.max,
         key: Data("image-1".utf8), payload: Data("{\"version\":1,\"image_id\":\"xyz\"}".utf8),
+        payloadTruncated: true, payloadSize: 70_000, payloadSHA256: hexB,
         error: "pose-filtered message violates its schema: /image_id: \"xyz\" does not match pattern ^[0-9a-f]{64}$",
         errorKind: .schemaViolation, failedAt: sampleDate
     )
     static let minimalDeadLetter = DeadLetterEnvelope(
-        stage: .embed, sourceTopic: "cropped-articles", partition: 0, offset: 0,
+        stage: "embed", sourceTopic: "cropped-articles", partition: 0, offset: 0,
         payload: Data(), error: "x", errorKind: .missingBlob, failedAt: Date(timeIntervalSince1970: 1)
     )
 }

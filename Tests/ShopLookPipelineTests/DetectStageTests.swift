@@ -5,6 +5,7 @@ import ShopLookCore
 import ShopLookImaging
 import ShopLookKafka
 import ShopLookPipeline
+import ShopLookStreaming
 import ShopLookPostgres
 import ShopLookRuntimes
 import ShopLookTestSupport

@@ -4,6 +4,7 @@ import ShopLookBlobStore
 import ShopLookCore
 import ShopLookKafka
 import ShopLookPipeline
+import ShopLookStreaming
 import ShopLookPostgres
 import ShopLookTestSupport
 import ShopLookRuntimes

@@ -4,6 +4,7 @@ import ShopLookBlobStore
 import ShopLookCore
 import ShopLookKafka
 import ShopLookPipeline
+import ShopLookStreaming
 import ShopLookPose
 import ShopLookPostgres
 import ShopLookRuntimes

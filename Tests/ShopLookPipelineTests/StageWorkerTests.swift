@@ -2,22 +2,29 @@ import Foundation
 import Logging
 import ShopLookCore
 import ShopLookKafka
-import ShopLookPipeline
+@testable import ShopLookPipeline
+import ShopLookStreaming
 import ShopLookPostgres
 import ShopLookTestSupport
 import Synchronization
 import Testing
 
 /// A processor standing in for a real stage: forwards good inputs, and misbehaves on purpose for inputs
-/// whose product id says so.
+/// whose product id says so. Dead letters the worker decides itself end their image as the catalog stages do.
 final class ScriptedProcessor: StageProcessor {
     struct Outage: ClassifiedError { var classification: FailureClassification { .transient } }
     struct Bug: Error, CustomStringConvertible { var description: String { "bug: cannot handle this input" } }
 
     let outputTopic: String
+    let pool: PostgresPool
 
-    init(outputTopic: String) {
+    init(outputTopic: String, pool: PostgresPool) {
         self.outputTopic = outputTopic
+        self.pool = pool
+    }
+
+    func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws {
+        try await ImageStates.record(letter, document: document, stage: .pose, pool: pool)
     }
 
     /// Transient failures still to throw (a database "outage" at the start).
@@ -75,12 +82,16 @@ final class ScriptedProcessor: StageProcessor {
             }
             records.insert(KafkaRecord(topic: topics.newImage, partition: 1, value: Array(#"{"version":1,"image_id":"\#(named)"}"#.utf8)), at: 25)
             records.insert(KafkaRecord(topic: topics.newImage, partition: 1, value: Array("\u{1}garbage".utf8)), at: 30)
+            // And one over the worker's byte cap: dead-lettered unread, its payload cut to the dead-letter limit.
+            let oversize = Array(repeating: UInt8(ascii: "x"), count: 200_000)
+            records.insert(KafkaRecord(topic: topics.newImage, partition: 0, value: oversize), at: 35)
             _ = try await producer.send(records)
 
             var configuration = StageWorkerConfiguration(
                 stage: .pose, topics: topics, consumer: broker.consumerConfiguration(group: "pose-workers"))
             configuration.initialRetryDelay = .milliseconds(20)
-            let processor = ScriptedProcessor(outputTopic: topics.poseFiltered)
+            configuration.maximumMessageBytes = 100_000
+            let processor = ScriptedProcessor(outputTopic: topics.poseFiltered, pool: pool)
             let consumerBox = Mutex<KafkaConsumer?>(nil)
             let worker = StageWorker(
                 configuration: configuration, processor: processor, producer: producer, pool: pool, codec: codec, logger: logger,
@@ -95,7 +106,7 @@ final class ScriptedProcessor: StageProcessor {
             let (forwarded, deadLetters) = try await withTimeout(.seconds(60), "outputs and dead letters arrive") {
                 var forwarded: [String] = []
                 var deadLetters: [KafkaMessage] = []
-                while forwarded.count < expectedCount || deadLetters.count < 5 {
+                while forwarded.count < expectedCount || deadLetters.count < 6 {
                     guard let message = try await reader.next() else { break }
                     if message.topic == topics.poseFiltered {
                         forwarded.append(String(decoding: message.value, as: UTF8.self))
@@ -108,13 +119,20 @@ final class ScriptedProcessor: StageProcessor {
             #expect(forwarded.count == good.count)
             #expect(Set(forwarded) == good)
             let kinds = deadLetters.compactMap { $0.header("error_kind")?.stringValue }.sorted()
-            #expect(kinds == ["invalid_message", "processing_failed", "schema_violation", "schema_violation", "undecodable_image"])
+            #expect(kinds == ["invalid_message", "limit_exceeded", "processing_failed", "schema_violation", "schema_violation", "undecodable_image"])
             for letter in deadLetters {
                 #expect(letter.header("stage")?.stringValue == "pose")
                 #expect(letter.header("source_topic")?.stringValue == topics.newImage)
                 let envelope = try codec.decode(DeadLetterEnvelope.self, from: letter.value)
                 #expect(envelope.offset == Int64(letter.header("source_offset")!.stringValue!)!)
                 #expect(!envelope.payload.isEmpty)
+                #expect(envelope.payloadSHA256 == letter.header("payload_sha256")?.stringValue)
+                if letter.header("error_kind")?.stringValue == "limit_exceeded" {
+                    #expect(envelope.payloadTruncated == true && envelope.payloadSize == 200_000 && envelope.payload.count == 64 << 10)
+                    #expect(envelope.payloadSHA256 == SHA256.hexDigest(oversize))
+                } else {
+                    #expect(envelope.payloadTruncated == false && envelope.payloadSize == envelope.payload.count)
+                }
             }
             // The outages were retried, never dead-lettered; the bug was isolated to its own input.
             #expect(processor.attempts.withLock { $0 } > 3)
@@ -123,6 +141,12 @@ final class ScriptedProcessor: StageProcessor {
                 try await connection.query("SELECT error_kind, source_offset FROM dead_letters WHERE stage = 'pose' ORDER BY error_kind")
             }
             #expect(try rows.map { try $0.decode(String.self, at: 0) } == kinds)
+            let oversizeRow = try await pool.withConnection { connection in
+                try await connection.query(
+                    "SELECT octet_length(payload), payload_size, payload_truncated FROM dead_letters WHERE error_kind = 'limit_exceeded'")[0]
+            }
+            #expect(try oversizeRow.decode(Int.self, at: 0) == 64 << 10 && oversizeRow.decode(Int.self, at: 1) == 200_000)
+            #expect(try oversizeRow.decode(Bool.self, at: 2))
 
             let namedState = try await pool.withConnection { connection in
                 try await connection.query("SELECT state, state_reason FROM images WHERE image_id = $1", [named])[0]

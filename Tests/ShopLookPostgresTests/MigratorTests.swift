@@ -12,10 +12,13 @@ struct MigratorTests {
     static let tables = ["products", "images", "product_images", "pose_results", "articles", "vectors",
                          "query_jobs", "query_results", "dead_letters"]
 
-    /// A temporary copy of the project's migrations, removed afterwards.
+    /// A temporary directory holding a copy of the project's first migration (the base the migrator tests add
+    /// their own files to), removed afterwards.
     func withMigrationsCopy<T>(_ body: (URL) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-" + UUID().uuidString)
-        try FileManager.default.copyItem(at: Self.migrationsDirectory, to: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Self.migrationsDirectory.appendingPathComponent("0001_initial.sql"), to: directory.appendingPathComponent("0001_initial.sql"))
         defer { try? FileManager.default.removeItem(at: directory) }
         return try await body(directory)
     }
@@ -39,18 +42,24 @@ struct MigratorTests {
         try await TestDatabase.withSchema { schema in
             try await schema.withConnection { connection in
                 let migrator = Migrator(directory: Self.migrationsDirectory, logger: TestDatabase.logger)
+                let migrations = try migrator.loadMigrations()
+                let versions = migrations.map(\.version)
+                #expect(versions.first == 1 && versions == versions.sorted())
                 let first = try await migrator.migrate(on: connection)
-                #expect(first == MigrationReport(applied: [1], skipped: []))
+                #expect(first == MigrationReport(applied: versions, skipped: []))
                 let tables = try await existingTables(connection)
                 for table in Self.tables + ["schema_migrations"] { #expect(tables.contains(table), "\(table)") }
 
-                let data = try Data(contentsOf: Self.migrationsDirectory.appendingPathComponent("0001_initial.sql"))
-                let checksum = try await connection.query("SELECT encode(sha256($1), 'hex')", [data])[0].decode(String.self, at: 0)
-                #expect(try await recorded(connection) == [1: checksum])
+                var checksums: [Int: String] = [:]
+                for migration in migrations {
+                    let data = try Data(contentsOf: Self.migrationsDirectory.appendingPathComponent(migration.fileName))
+                    checksums[migration.version] = try await connection.query("SELECT encode(sha256($1), 'hex')", [data])[0].decode(String.self, at: 0)
+                }
+                #expect(try await recorded(connection) == checksums)
 
                 let second = try await migrator.migrate(on: connection)
-                #expect(second == MigrationReport(applied: [], skipped: [1]))
-                #expect(try await recorded(connection) == [1: checksum])
+                #expect(second == MigrationReport(applied: [], skipped: versions))
+                #expect(try await recorded(connection) == checksums)
             }
         }
     }
@@ -162,8 +171,9 @@ struct MigratorTests {
             async let first = migrator.migrate(on: a)
             async let second = migrator.migrate(on: b)
             let reports = try await [first, second]
-            #expect(reports.flatMap(\.applied) == [1])
-            #expect(reports.flatMap(\.skipped) == [1])
+            let versions = try migrator.loadMigrations().map(\.version)
+            #expect(reports.flatMap(\.applied).sorted() == versions)
+            #expect(reports.flatMap(\.skipped).sorted() == versions)
             await a.close()
             await b.close()
         }

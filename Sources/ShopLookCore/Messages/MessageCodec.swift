@@ -65,7 +65,8 @@ public struct MessageCodec: Sendable {
     }
 
     /// Decodes a message of type `M` from UTF-8 JSON bytes, validating them against
-    /// `M.schemaName` first.
+    /// `M.schemaName` first. The bytes are parsed once (``parse(_:schemaName:)``); the validator and
+    /// the Swift type read the same tree.
     ///
     /// - Throws: ``MessageError/invalidJSON(_:)`` when the bytes are not JSON,
     ///   ``MessageError/schemaViolation(schema:violations:)`` listing every violation,
@@ -73,10 +74,17 @@ public struct MessageCodec: Sendable {
     ///   cannot read, and ``MessageError/schemaNotFound(_:)`` / ``MessageError/invalidSchema(name:reason:)``
     ///   when the schema itself is unavailable.
     public func decode<M: ShopLookMessage>(_ type: M.Type, from bytes: [UInt8]) throws(MessageError) -> M {
-        _ = try validate(bytes, schemaName: M.schemaName)
+        try decode(type, from: try parse(bytes, schemaName: M.schemaName))
+    }
+
+    /// Decodes a message of type `M` from a parsed document (``parse(_:schemaName:)``), validating it
+    /// against `M.schemaName` first.
+    public func decode<M: ShopLookMessage>(_ type: M.Type, from json: JSONValue) throws(MessageError) -> M {
+        let violations = try schema(named: M.schemaName).validate(json)
+        guard violations.isEmpty else { throw .schemaViolation(schema: M.schemaName, violations: violations) }
         let message: M
         do {
-            message = try Self.makeDecoder().decode(M.self, from: Data(bytes))
+            message = try JSONValueDecoder().decode(M.self, from: json)
         } catch let error as DecodingError {
             throw .schemaViolation(schema: M.schemaName, violations: [Self.violation(from: error)])
         } catch {
@@ -86,16 +94,20 @@ public struct MessageCodec: Sendable {
         return message
     }
 
+    /// Parses `bytes` as JSON (no schema applied yet); `schemaName` only names the message in the error.
+    public func parse(_ bytes: [UInt8], schemaName: String) throws(MessageError) -> JSONValue {
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw .invalidJSON("\(schemaName) message is not valid JSON: \(error.description)")
+        }
+    }
+
     /// Parses `bytes` and validates them against the schema `schemaName`, returning the parsed JSON.
     @discardableResult
     public func validate(_ bytes: [UInt8], schemaName: String) throws(MessageError) -> JSONValue {
         let schema = try schema(named: schemaName)
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes)
-        } catch {
-            throw .invalidJSON("\(schemaName) message is not valid JSON: \(error.description)")
-        }
+        let json = try parse(bytes, schemaName: schemaName)
         let violations = schema.validate(json)
         guard violations.isEmpty else { throw .schemaViolation(schema: schemaName, violations: violations) }
         return json
@@ -123,20 +135,6 @@ public struct MessageCodec: Sendable {
         encoder.dataEncodingStrategy = .base64
         encoder.nonConformingFloatEncodingStrategy = .throw
         return encoder
-    }
-
-    static func makeDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.date(from: text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an RFC 3339 date-time")
-            }
-            return date
-        }
-        decoder.dataDecodingStrategy = .base64
-        return decoder
     }
 
     /// Turns a `DecodingError` (the schema admitted something the Swift type cannot hold)

@@ -71,13 +71,3 @@ public struct ArticleCropper: Sendable {
         return FoundArticle(superCategory: named.superCategory, category: named.category, box: box, score: Double(named.probability), crop: trimmed)
     }
 }
-
-extension DeadLetterReason {
-    /// Why an image that does not decode is dead-lettered: over the limits, or undecodable.
-    init(_ error: ImageError) {
-        switch error {
-        case .inputTooLarge, .imageTooLarge: self = .limitExceeded
-        default: self = .undecodableImage
-        }
-    }
-}

@@ -4,6 +4,7 @@ import ShopLookCore
 import ShopLookImaging
 import ShopLookKafka
 import ShopLookPostgres
+import ShopLookStreaming
 import ShopLookVision
 
 /// The detect stage: `pose-filtered` → article crops in the blob store, article rows in PostgreSQL →
@@ -27,8 +28,8 @@ public struct DetectStageProcessor: StageProcessor {
     let pool: PostgresPool
     let codec: MessageCodec
     let topics: ShopLookTopics
+    let images: StageImageLoader
     let cropper = ArticleCropper()
-    let decoder = ImageDecoder()
     let encoder = JPEGEncoder(quality: 90)
     /// Longest side of a stored crop, in pixels.
     public var cropMaximumSide = 512
@@ -38,6 +39,7 @@ public struct DetectStageProcessor: StageProcessor {
     public init(categorizer: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics) {
         self.categorizer = categorizer
         self.store = store
+        self.images = StageImageLoader(store: store)
         self.pool = pool
         self.codec = codec
         self.topics = topics
@@ -64,25 +66,19 @@ public struct DetectStageProcessor: StageProcessor {
         SHA256.hexDigest(Array("\(imageID)/\(superCategory.rawValue)/\(ordinal)".utf8))
     }
 
-    private func deadLetter(_ message: PoseFilteredMessage, _ reason: DeadLetterReason, _ text: String) async throws -> StageOutcome {
-        try await ImageStates.deadLetter(imageID: message.imageID, reason, text, from: ["new", "pose_filtered"], pool: pool)
+    public func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws {
+        try await ImageStates.record(letter, document: document, stage: .detect, pool: pool)
     }
 
     /// The image's crops (stored here) with the rows to write and the outcome once they are written; no write for
     /// an image dead-lettered on its own.
     private func process(_ message: PoseFilteredMessage) async throws -> (DetectWrite?, StageOutcome) {
-        let bytes: [UInt8]
-        do {
-            bytes = try await store.get(try BlobKey(message.blobKey))
-        } catch {
-            guard FailureClassification(error) == .permanent else { throw error }
-            return (nil, try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)"))
-        }
         let image: RGBImage
-        do {
-            image = try decoder.decode(bytes)
-        } catch {
-            return (nil, try await deadLetter(message, DeadLetterReason(error), "image \(message.imageID): \(error)"))
+        switch try await images.image(message.blobKey, of: "image \(message.imageID)") {
+        case .success(let decoded):
+            image = decoded
+        case .failure(let failure):
+            return (nil, try await ImageStates.deadLetter(imageID: message.imageID, failure, from: [.new, .poseFiltered], pool: pool))
         }
         let found: [FoundArticle]
         switch message.kind {
@@ -148,13 +144,9 @@ private enum DetectWrite: ImageRows {
                      Float(article.box.x0), Float(article.box.y0), Float(article.box.x1), Float(article.box.y1),
                      Float(article.score), article.cropBlobKey])
             }
-            _ = try await connection.execute(
-                "UPDATE images SET state = 'cropped', state_reason = NULL WHERE image_id = $1 AND state IN ('pose_filtered', 'cropped')",
-                [imageID])
+            try await ImageStates.transition([imageID], to: .cropped, from: [.poseFiltered, .cropped], on: connection)
         case .rejected(let imageID, let reason):
-            _ = try await connection.execute(
-                "UPDATE images SET state = 'rejected', state_reason = $2 WHERE image_id = $1 AND state IN ('pose_filtered', 'rejected')",
-                [imageID, reason])
+            try await ImageStates.transition([imageID], to: .rejected, reason: reason, from: [.poseFiltered, .rejected], on: connection)
         }
     }
 }

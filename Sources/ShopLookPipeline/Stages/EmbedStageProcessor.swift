@@ -5,6 +5,7 @@ import ShopLookCore
 import ShopLookImaging
 import ShopLookKafka
 import ShopLookPostgres
+import ShopLookStreaming
 import ShopLookVision
 
 /// The embed stage: article crops → vectors in PostgreSQL → `embedded` messages, one per article, on the
@@ -18,12 +19,11 @@ public struct EmbedStageProcessor: StageProcessor {
     public typealias Input = CroppedArticlesMessage
 
     let embedder: ImageEmbedder
-    let store: any BlobStore
+    let images: StageImageLoader
     let pool: PostgresPool
     let topics: ShopLookTopics
     let shardCount: Int
     let codec: MessageCodec
-    let decoder = ImageDecoder()
 
     public init(
         embedder: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics,
@@ -31,7 +31,7 @@ public struct EmbedStageProcessor: StageProcessor {
     ) {
         self.embedder = embedder
         self.codec = codec
-        self.store = store
+        self.images = StageImageLoader(store: store)
         self.pool = pool
         self.topics = topics
         self.shardCount = shardCount
@@ -42,36 +42,74 @@ public struct EmbedStageProcessor: StageProcessor {
 
     public func process(_ inputs: [StageInput<CroppedArticlesMessage>]) async throws -> [StageOutcome] {
         var outcomes = [StageOutcome?](repeating: nil, count: inputs.count)
-        var crops: [(input: Int, article: Article, image: RGBImage, padding: RGBColor)] = []
+        var crops: [Crop] = []
         for (index, input) in inputs.enumerated() {
-            do {
-                for article in input.message.articles {
-                    let bytes = try await store.get(try BlobKey(article.cropBlobKey))
-                    let image = try decoder.decode(bytes)
-                    let padding = image.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255)
-                    crops.append((index, article, image, padding))
-                }
-            } catch let error as BlobStoreError {
-                guard FailureClassification(error) == .permanent else { throw error }
-                crops.removeAll { $0.input == index }
-                outcomes[index] = try await ImageStates.deadLetter(
-                    imageID: input.message.imageID, .missingBlob, "crop of \(input.message.imageID): \(error)", from: ["cropped"], pool: pool)
-            } catch let error as ImageError {
-                crops.removeAll { $0.input == index }
-                outcomes[index] = try await ImageStates.deadLetter(
-                    imageID: input.message.imageID, .undecodableImage, "crop of \(input.message.imageID): \(error)", from: ["cropped"],
-                    pool: pool)
+            switch try await loadCrops(of: input.message, input: index) {
+            case .success(let loaded):
+                crops += loaded
+            case .failure(let failure):
+                outcomes[index] = try await ImageStates.deadLetter(imageID: input.message.imageID, failure, from: [.cropped], pool: pool)
             }
         }
-        let embeddings = try await embedder.embed(crops.map(\.image), paddings: crops.map(\.padding))
-        let version = embedder.modelVersion
+        let vectors = try await embed(crops, imageIDs: inputs.map(\.message.imageID))
+        try await write(vectors)
         var records = [[KafkaRecord]](repeating: [], count: inputs.count)
-        let rows = zip(crops, embeddings).map { crop, embedding in
-            (crop.input, crop.article, embedding.vector, ShardAssignment.shard(forArticleID: crop.article.articleID, shardCount: shardCount))
+        for vector in vectors {
+            records[vector.input].append(try record(vector, of: inputs[vector.input].message))
         }
+        return outcomes.enumerated().map { index, outcome in outcome ?? .forward(records[index]) }
+    }
+
+    public func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws {
+        try await ImageStates.record(letter, document: document, stage: .embed, pool: pool)
+    }
+
+    /// One article crop of an input, decoded.
+    private struct Crop {
+        var input: Int
+        var article: Article
+        var image: RGBImage
+    }
+
+    /// One article's vector, on its shard.
+    private struct ArticleVector {
+        var input: Int
+        var imageID: String
+        var article: Article
+        var vector: [Float]
+        var shard: Int
+    }
+
+    /// Every crop of `message`, or why one cannot be used (then the input is dead-lettered whole).
+    private func loadCrops(of message: CroppedArticlesMessage, input: Int) async throws -> Result<[Crop], ImageLoadFailure> {
+        var crops: [Crop] = []
+        for article in message.articles {
+            switch try await images.image(article.cropBlobKey, of: "crop of \(message.imageID)") {
+            case .success(let image): crops.append(Crop(input: input, article: article, image: image))
+            case .failure(let failure): return .failure(failure)
+            }
+        }
+        return .success(crops)
+    }
+
+    /// The crops' vectors, embedded in one batch (each padded with its own background colour).
+    private func embed(_ crops: [Crop], imageIDs: [String]) async throws -> [ArticleVector] {
+        let paddings = crops.map { $0.image.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255) }
+        let embeddings = try await embedder.embed(crops.map(\.image), paddings: paddings)
+        return zip(crops, embeddings).map { crop, embedding in
+            ArticleVector(
+                input: crop.input, imageID: imageIDs[crop.input], article: crop.article, vector: embedding.vector,
+                shard: ShardAssignment.shard(forArticleID: crop.article.articleID, shardCount: shardCount))
+        }
+    }
+
+    /// Upserts the vectors and sets their images `embedded`, in one transaction.
+    private func write(_ vectors: [ArticleVector]) async throws {
+        let version = embedder.modelVersion
+        let images = Array(Set(vectors.map(\.imageID)))
         try await pool.retrying { connection in
             try await connection.transaction { connection in
-                for (_, article, vector, shard) in rows {
+                for row in vectors {
                     _ = try await connection.execute(
                         """
                         INSERT INTO vectors (article_id, model_version, super_category, dim, shard, vector)
@@ -79,24 +117,26 @@ public struct EmbedStageProcessor: StageProcessor {
                         ON CONFLICT (article_id, model_version) DO UPDATE
                             SET vector = EXCLUDED.vector, dim = EXCLUDED.dim, shard = EXCLUDED.shard
                         """,
-                        [article.articleID, version, article.superCategory.rawValue, vector.count, shard, Float32Vector(values: vector)])
+                        [row.article.articleID, version, row.article.superCategory.rawValue, row.vector.count, row.shard,
+                         Float32Vector(values: row.vector)])
                 }
-                let images = Array(Set(rows.map { inputs[$0.0].message.imageID }))
                 if !images.isEmpty {
-                    _ = try await connection.execute(
-                        "UPDATE images SET state = 'embedded', state_reason = NULL WHERE image_id = ANY($1) AND state <> 'embedded'",
-                        [images])
+                    try await ImageStates.transition(images, to: .embedded, from: Self.embeddable, on: connection)
                 }
             }
         }
-        for (input, article, vector, shard) in rows {
-            let message = EmbeddedMessage(
-                articleID: article.articleID, imageID: inputs[input].message.imageID, productID: inputs[input].message.productID,
-                superCategory: article.superCategory, category: article.category, modelVersion: version, dim: vector.count,
-                shard: shard)
-            records[input].append(KafkaRecord(
-                topic: topics.embedded, partition: Int32(shard), key: Array(article.articleID.utf8), value: try codec.encode(message)))
-        }
-        return outcomes.enumerated().map { index, outcome in outcome ?? .forward(records[index]) }
+    }
+
+    /// The states an image is set `embedded` from: any but `embedded` (a replay writes the same vectors again).
+    private static let embeddable = ImageState.allCases.filter { $0 != .embedded }
+
+    /// The `embedded` message of one vector, on its shard's partition, keyed by article id.
+    private func record(_ vector: ArticleVector, of message: CroppedArticlesMessage) throws -> KafkaRecord {
+        let output = EmbeddedMessage(
+            articleID: vector.article.articleID, imageID: message.imageID, productID: message.productID,
+            superCategory: vector.article.superCategory, category: vector.article.category, modelVersion: embedder.modelVersion,
+            dim: vector.vector.count, shard: vector.shard)
+        return KafkaRecord(
+            topic: topics.embedded, partition: Int32(vector.shard), key: Array(vector.article.articleID.utf8), value: try codec.encode(output))
     }
 }

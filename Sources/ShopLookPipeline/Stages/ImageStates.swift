@@ -1,30 +1,44 @@
-import Foundation
 import ShopLookCore
 import ShopLookPostgres
+import ShopLookStreaming
 
-/// The `images.state` transitions the stages share.
+/// The `images.state` transitions the catalog's stages share (``ImageState``).
 enum ImageStates {
-    /// The states an image passes through before a terminal one.
-    static let inFlight = ["new", "pose_filtered", "cropped"]
+    /// Moves images to `state` (with `reason`, `NULL` clears it) when they are in one of `from`; an image in
+    /// another state (already further on, or ended) is left alone, so a replay changes nothing.
+    static func transition(
+        _ imageIDs: [String], to state: ImageState, reason: String? = nil, from states: [ImageState], on connection: PostgresConnection
+    ) async throws {
+        _ = try await connection.execute(
+            "UPDATE images SET state = $2, state_reason = $3 WHERE image_id = ANY($1) AND state = ANY($4)",
+            [imageIDs, state.rawValue, reason, states.rawValues])
+    }
 
     /// Sets an image `dead_lettered` with the reason (its terminal state), when it is in one of `states`.
     static func markDeadLettered(
-        imageID: String, _ reason: DeadLetterReason, _ text: String, from states: [String], pool: PostgresPool
+        imageID: String, _ reason: DeadLetterReason, _ text: String, from states: [ImageState], pool: PostgresPool
     ) async throws {
         try await pool.retrying { connection in
-            _ = try await connection.execute(
-                "UPDATE images SET state = 'dead_lettered', state_reason = $2 WHERE image_id = $1 AND state = ANY($3)",
-                [imageID, "\(reason.rawValue): \(text)", states + ["dead_lettered"]])
+            try await transition(
+                [imageID], to: .deadLettered, reason: "\(reason.rawValue): \(text)", from: states + [.deadLettered], on: connection)
         }
     }
 
     /// Marks the image (see ``markDeadLettered(imageID:_:_:from:pool:)``) and returns the outcome that makes the
     /// worker dead-letter the message.
     static func deadLetter(
-        imageID: String, _ reason: DeadLetterReason, _ text: String, from states: [String], pool: PostgresPool
+        imageID: String, _ failure: ImageLoadFailure, from states: [ImageState], pool: PostgresPool
     ) async throws -> StageOutcome {
-        try await markDeadLettered(imageID: imageID, reason, text, from: states, pool: pool)
-        return .deadLetter(reason, text)
+        try await markDeadLettered(imageID: imageID, failure.reason, failure.description, from: states, pool: pool)
+        return .deadLetter(failure.reason, failure.description)
+    }
+
+    /// What a dead letter the worker decided itself means for the image the message names (when its JSON has a
+    /// well-formed `image_id`): it ends `dead_lettered`, with the stage and the error as the reason.
+    static func record(_ letter: DeadLetter, document: JSONValue?, stage: PipelineStage, pool: PostgresPool) async throws {
+        guard let imageID = document?["image_id"]?.stringValue, SHA256.isHexDigest(imageID) else { return }
+        try await markDeadLettered(
+            imageID: imageID, letter.reason, "\(stage.rawValue): \(letter.error)", from: ImageState.inFlight, pool: pool)
     }
 
     /// Writes a batch's rows in one transaction (one commit for the batch, retried as a whole); nothing when
@@ -37,18 +51,4 @@ enum ImageStates {
             }
         }
     }
-
-    /// The `image_id` of a message that failed to decode, when its bytes are a JSON object with a well-formed one.
-    static func imageID(inUndecodable bytes: [UInt8]) -> String? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              let imageID = object["image_id"] as? String,
-              imageID.utf8.count == 64, imageID.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-        return imageID
-    }
-}
-
-/// What a stage writes for one image (its rows and its new state), written with the rest of its batch by
-/// ``ImageStates/write(_:pool:)``.
-protocol ImageRows: Sendable {
-    func write(_ connection: PostgresConnection) async throws
 }

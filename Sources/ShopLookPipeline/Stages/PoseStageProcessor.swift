@@ -5,6 +5,7 @@ import ShopLookImaging
 import ShopLookKafka
 import ShopLookPose
 import ShopLookPostgres
+import ShopLookStreaming
 
 /// The pose stage: `new-image` → BlazePose verdict in PostgreSQL → `pose-filtered` for the photos the
 /// catalog keeps.
@@ -19,14 +20,14 @@ public struct PoseStageProcessor: StageProcessor {
     public typealias Input = NewImageMessage
 
     let pose: PoseService
-    let store: any BlobStore
+    let images: StageImageLoader
     let pool: PostgresPool
     let codec: MessageCodec
     let topics: ShopLookTopics
 
     public init(pose: PoseService, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics) {
         self.pose = pose
-        self.store = store
+        self.images = StageImageLoader(store: store)
         self.pool = pool
         self.codec = codec
         self.topics = topics
@@ -45,36 +46,30 @@ public struct PoseStageProcessor: StageProcessor {
         return outcomes
     }
 
-    /// Marks the image `dead_lettered` with the reason (its terminal state), then lets the worker
-    /// dead-letter the message.
-    private func deadLetter(_ message: NewImageMessage, _ reason: DeadLetterReason, _ text: String) async throws -> StageOutcome {
-        try await ImageStates.deadLetter(imageID: message.imageID, reason, text, from: ["new"], pool: pool)
+    public func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws {
+        try await ImageStates.record(letter, document: document, stage: .pose, pool: pool)
     }
 
-    private func load(_ key: String) async -> Result<[UInt8], BlobStoreError> {
-        do {
-            return .success(try await store.get(try BlobKey(key)))
-        } catch {
-            return .failure(error)
-        }
+    /// Marks the image `dead_lettered` with the reason (its terminal state), then lets the worker
+    /// dead-letter the message.
+    private func deadLetter(_ message: NewImageMessage, _ failure: ImageLoadFailure) async throws -> StageOutcome {
+        try await ImageStates.deadLetter(imageID: message.imageID, failure, from: [.new], pool: pool)
     }
 
     /// The image's verdict row with the outcome once it is written; no row for an image dead-lettered on its own.
     private func assess(_ message: NewImageMessage) async throws -> (PoseRow?, StageOutcome) {
         let bytes: [UInt8]
-        switch await load(message.blobKey) {
-        case .success(let loaded):
-            bytes = loaded
-        case .failure(let error):
-            guard FailureClassification(error) == .permanent else { throw error }
-            return (nil, try await deadLetter(message, .missingBlob, "image \(message.imageID): \(error)"))
+        switch try await images.bytes(message.blobKey, of: "image \(message.imageID)") {
+        case .success(let loaded): bytes = loaded
+        case .failure(let failure): return (nil, try await deadLetter(message, failure))
         }
         let assessment: PoseAssessment
         do {
             assessment = try await pose.assess(encoded: bytes)
         } catch {
             if case .image(let imageError) = error {
-                return (nil, try await deadLetter(message, DeadLetterReason(imageError), "image \(message.imageID): \(imageError)"))
+                let failure = ImageLoadFailure(reason: DeadLetterReason(imageError), description: "image \(message.imageID): \(imageError)")
+                return (nil, try await deadLetter(message, failure))
             }
             throw error
         }
@@ -87,7 +82,7 @@ public struct PoseStageProcessor: StageProcessor {
             imageID: message.imageID, modelVersion: pose.modelVersion, verdict: verdict.rawValue,
             score: Float(min(1, max(0, result.presenceScore))), people: verdict == .noPerson ? 0 : result.people, box: box,
             landmarks: landmarks.map { Float32Vector(values: $0.flatMap { [Float($0.x), Float($0.y), Float($0.z), Float($0.visibility), Float($0.presence)] }) },
-            width: result.imageWidth, height: result.imageHeight, state: kept ? "pose_filtered" : "rejected",
+            width: result.imageWidth, height: result.imageHeight, state: kept ? .poseFiltered : .rejected,
             reason: kept ? nil : "pose: \(verdict.rawValue) (\(assessment.reason))")
         guard kept else { return (row, .finished) }
         let output = PoseFilteredMessage(
@@ -101,6 +96,9 @@ public struct PoseStageProcessor: StageProcessor {
 
 /// One image's verdict: its `pose_results` row (an upsert) and its new state.
 private struct PoseRow: ImageRows {
+    /// The states a verdict (re)writes: a new image, or one whose verdict a replay writes again.
+    static let replayable: [ImageState] = [.new, .poseFiltered, .rejected]
+
     var imageID: String
     var modelVersion: String
     var verdict: String
@@ -110,7 +108,7 @@ private struct PoseRow: ImageRows {
     var landmarks: Float32Vector?
     var width: Int
     var height: Int
-    var state: String
+    var state: ImageState
     var reason: String?
 
     func write(_ connection: PostgresConnection) async throws {
@@ -125,9 +123,7 @@ private struct PoseRow: ImageRows {
             [imageID, modelVersion, verdict, score, people, box.map { Float($0.x0) }, box.map { Float($0.y0) },
              box.map { Float($0.x1) }, box.map { Float($0.y1) }, landmarks])
         _ = try await connection.execute(
-            """
-            UPDATE images SET width = $2, height = $3, state = $4, state_reason = $5
-            WHERE image_id = $1 AND state IN ('new', 'pose_filtered', 'rejected')
-            """, [imageID, width, height, state, reason])
+            "UPDATE images SET width = $2, height = $3, state = $4, state_reason = $5 WHERE image_id = $1 AND state = ANY($6)",
+            [imageID, width, height, state.rawValue, reason, Self.replayable.rawValues])
     }
 }

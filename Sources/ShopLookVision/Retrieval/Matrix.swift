@@ -1,4 +1,4 @@
-import COpenBLAS
+import ShopLookBLAS
 
 /// A dense row-major float32 matrix: `rows × columns`, element (r, c) at `values[r * columns + c]`.
 public struct Matrix: Sendable, Equatable {
@@ -40,10 +40,9 @@ public struct Matrix: Sendable, Equatable {
         values.withUnsafeBufferPointer { a in
             other.values.withUnsafeBufferPointer { b in
                 result.values.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(
-                        CblasRowMajor, transposeSelf ? CblasTrans : CblasNoTrans, transposeOther ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), 1, a.baseAddress, Int32(columns), b.baseAddress, Int32(other.columns),
-                        0, c.baseAddress, Int32(n))
+                    BLAS.gemm(
+                        transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!,
+                        lda: columns, b: b.baseAddress!, ldb: other.columns, beta: 0, c: c.baseAddress!, ldc: n)
                 }
             }
         }

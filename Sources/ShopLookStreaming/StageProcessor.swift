@@ -11,7 +11,11 @@ import ShopLookKafka
 /// the worker retries the whole batch with back-off, never dead-lettering it. Throw anything else and the
 /// worker isolates the failing input (by retrying the batch's messages one by one) and dead-letters it as
 /// `processing_failed`. Poison input the processor recognises itself (an undecodable image) is returned as
-/// ``StageOutcome/deadLetter(_:_:)``.
+/// ``StageOutcome/deadLetter(_:_:)``, after recording in its own tables what that means.
+///
+/// The runtime knows no table but `dead_letters`: what a dead letter the worker decided itself (an input that did
+/// not decode, was too large, or failed permanently) means for the stage's own state is
+/// ``recordDeadLetter(_:document:)``'s business.
 public protocol StageProcessor: Sendable {
     associatedtype Input: ShopLookMessage
 
@@ -21,10 +25,17 @@ public protocol StageProcessor: Sendable {
     /// The relative work an input will take (for example its number of article crops), so that concurrent
     /// instances get equal shares of a batch. Default 1.
     func cost(of input: Input) -> Int
+
+    /// Called after the worker dead-lettered an input on its own (it did not decode, was too large, or failed
+    /// permanently), with the message's parsed JSON when it was JSON: the stage records what that means for its
+    /// state (for example the image it names ends `dead_lettered`). Must be idempotent; transient errors are
+    /// retried. Default: nothing.
+    func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws
 }
 
 extension StageProcessor {
     public func cost(of input: Input) -> Int { 1 }
+    public func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws {}
 }
 
 /// A decoded input with where it came from.

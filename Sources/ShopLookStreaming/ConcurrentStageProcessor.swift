@@ -1,3 +1,5 @@
+import ShopLookCore
+
 /// Several instances of a stage's processor working on one batch at once: the batch is cut into contiguous
 /// chunks of about equal cost (``StageProcessor/cost(of:)``), one per instance, and the outcomes come back in
 /// input order.
@@ -43,6 +45,10 @@ public struct ConcurrentStageProcessor<Member: StageProcessor>: StageProcessor {
     }
 
     public func cost(of input: Input) -> Int { members[0].cost(of: input) }
+
+    public func recordDeadLetter(_ letter: DeadLetter, document: JSONValue?) async throws {
+        try await members[0].recordDeadLetter(letter, document: document)
+    }
 
     public func process(_ inputs: [StageInput<Input>]) async throws -> [StageOutcome] {
         let ranges = Self.chunks(costs: inputs.map { members[0].cost(of: $0.message) }, members: members.count)

@@ -1,7 +1,7 @@
 import Foundation
 import ShopLookCore
 import ShopLookKafka
-@testable import ShopLookPipeline
+@testable import ShopLookStreaming
 import ShopLookTestSupport
 import Testing
 

@@ -1,0 +1,6 @@
+import ShopLookCore
+
+extension BlobStoreError: ClassifiedError {
+    /// ``isRetriable`` as the retry policy of the stage runtime reads it.
+    public var classification: FailureClassification { isRetriable ? .transient : .permanent }
+}
