@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "CPNG"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
-        .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex"]),
+        .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
         .testTarget(
