@@ -77,10 +77,10 @@ let package = Package(
         .target(name: "CShopLookSIMD"),
         // The one Swift home of OpenBLAS: sgemm wrappers and the thread count.
         .target(name: "ShopLookBLAS", dependencies: ["COpenBLAS"]),
-        .target(name: "ShopLookIndex", dependencies: ["ShopLookBLAS", "CShopLookSIMD"]),
+        .target(name: "ShopLookIndex", dependencies: ["ShopLookCore", "ShopLookBLAS", "CShopLookSIMD"]),
         .executableTarget(
             name: "shoplook-index-bench",
-            dependencies: ["ShopLookIndex", "ShopLookBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ShopLookIndex", "ShopLookBLAS", "ShopLookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/IndexBench"
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
@@ -169,8 +169,8 @@ let package = Package(
         .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
-        .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "CPNG"]),
-        .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes"]),
+        .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "ShopLookCore", "CPNG"]),
+        .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookCore"]),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),

@@ -1,3 +1,4 @@
+import ShopLookCore
 import ArgumentParser
 import ShopLookBLAS
 import Dispatch

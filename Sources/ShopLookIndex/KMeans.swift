@@ -1,3 +1,4 @@
+import ShopLookCore
 import ShopLookBLAS
 import CShopLookSIMD
 

@@ -1,3 +1,4 @@
+import ShopLookCore
 import Testing
 @testable import ShopLookImaging
 #if canImport(Glibc)

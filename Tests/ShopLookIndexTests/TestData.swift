@@ -1,3 +1,4 @@
+import ShopLookCore
 #if canImport(Glibc)
 import Glibc
 #endif

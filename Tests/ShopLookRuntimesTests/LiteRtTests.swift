@@ -1,3 +1,4 @@
+import ShopLookCore
 import Foundation
 import Testing
 @testable import ShopLookRuntimes

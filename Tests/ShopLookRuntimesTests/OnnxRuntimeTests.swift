@@ -1,3 +1,4 @@
+import ShopLookCore
 import Foundation
 import Testing
 @testable import ShopLookRuntimes
@@ -202,18 +203,4 @@ struct OnnxRuntimeTests {
         let wrong = try session.prepare(inputShapes: ["features": [1, 5]], outputShapes: ["activations": [1, 3]])
         #expect(throws: RuntimeError.self) { try wrong.run() }
     }
-}
-
-/// Deterministic pseudo-random numbers for test inputs.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

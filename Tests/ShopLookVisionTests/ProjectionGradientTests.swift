@@ -1,13 +1,14 @@
+import ShopLookCore
 @testable import ShopLookVision
 import Testing
 
 @Suite struct ProjectionGradientTests {
     @Test func analyticGradientsMatchFiniteDifferences() {
-        var generator = SeededGenerator(seed: 9)
-        let x = Matrix(rows: 6, columns: 5, values: (0..<30).map { _ in generator.uniform() - 0.5 })
+        var generator = SplitMix64(seed: 9)
+        let x = Matrix(rows: 6, columns: 5, values: (0..<30).map { _ in generator.nextUnitFloat() - 0.5 })
         let labels = [0, 1, 2, 0, 1, 2]
-        let w = Matrix(rows: 5, columns: 3, values: (0..<15).map { _ in generator.uniform() - 0.5 })
-        let proxies = Matrix(rows: 3, columns: 3, values: (0..<9).map { _ in generator.uniform() - 0.5 })
+        let w = Matrix(rows: 5, columns: 3, values: (0..<15).map { _ in generator.nextUnitFloat() - 0.5 })
+        let proxies = Matrix(rows: 3, columns: 3, values: (0..<9).map { _ in generator.nextUnitFloat() - 0.5 })
         var trainer = ProjectionTrainer()
         trainer.scale = 4
         let (_, gradW, gradP) = trainer.lossAndGradients(x, labels, w, proxies)

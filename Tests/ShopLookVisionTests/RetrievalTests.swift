@@ -1,16 +1,17 @@
+import ShopLookCore
 import ShopLookVision
 import Testing
 
 @Suite struct RetrievalTests {
     /// Two classes along different axes of a 4-d space, with a nuisance dimension.
     func clusters(noise: Float, perClass: Int, seed: UInt64) -> (Matrix, [String]) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var rows: [[Float]] = []
         var labels: [String] = []
         for index in 0..<(2 * perClass) {
             let label = index % 2 == 0 ? "shirt" : "skirt"
             let centre: [Float] = label == "shirt" ? [1, 0, 0, 0] : [0, 1, 0, 0]
-            rows.append(centre.map { $0 + noise * generator.uniform() } + [0])
+            rows.append(centre.map { $0 + noise * generator.nextUnitFloat() } + [0])
             labels.append(label)
         }
         return (Matrix(stacking: rows), labels)
@@ -56,12 +57,12 @@ import Testing
     /// Three classes that differ in one of 128 dimensions each, the rest shared noise: cosine on the raw
     /// features confuses them (P@10 ≈ 0.81), a projection onto the informative directions would not (≈ 0.99).
     func data(perClass: Int, seed: UInt64) -> (Matrix, [Int]) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var rows: [[Float]] = []
         var labels: [Int] = []
         for index in 0..<(3 * perClass) {
             let label = index % 3
-            var row = (0..<128).map { _ in generator.uniform() * 2 - 1 }
+            var row = (0..<128).map { _ in generator.nextUnitFloat() * 2 - 1 }
             row[label] += 2
             rows.append(row)
             labels.append(label)
@@ -113,20 +114,5 @@ import Testing
         bytes[20] ^= 1
         #expect(throws: ProjectionFileError.self) { try LinearProjection(serialized: bytes) }
         #expect(throws: ProjectionFileError.self) { try LinearProjection(serialized: Array(bytes.prefix(10))) }
-    }
-}
-
-struct SeededGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-    }
-
-    mutating func uniform() -> Float {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return Float(state >> 40) / Float(1 << 24)
     }
 }

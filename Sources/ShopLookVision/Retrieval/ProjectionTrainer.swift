@@ -1,4 +1,5 @@
 import Foundation
+import ShopLookCore
 
 /// Trains a ``LinearProjection`` with a normalised-softmax (proxy) loss: each class has a learned proxy
 /// vector, and an image's projection is pulled towards its class's proxy and pushed from the others'
@@ -25,7 +26,7 @@ public struct ProjectionTrainer: Sendable {
         let p = projectedDimension
         var random = SplitMix64(seed: seed)
         // W starts as a scaled random projection; proxies start at the projected class means.
-        var w = Matrix(rows: d, columns: p, values: (0..<(d * p)).map { _ in random.nextGaussian() / Float(d).squareRoot() })
+        var w = Matrix(rows: d, columns: p, values: (0..<(d * p)).map { _ in random.nextGaussianFloat() / Float(d).squareRoot() })
         let projected = x.multiplied(by: w)
         var proxies = Matrix(rows: classCount, columns: p)
         for (row, label) in labels.enumerated() {
@@ -140,44 +141,8 @@ struct Adam {
     }
 }
 
-/// A small seeded generator (SplitMix64) for reproducible training.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextUniform() -> Float {
-        Float(next() >> 40) / Float(1 << 24)
-    }
-
-    mutating func nextGaussian() -> Float {
-        let u1 = max(nextUniform(), 1e-7)
-        let u2 = nextUniform()
-        return (-2 * u1.log).squareRoot() * (2 * Float.pi * u2).cos
-    }
-
-    mutating func shuffle(_ array: inout [Int]) {
-        guard array.count > 1 else { return }
-        for index in stride(from: array.count - 1, to: 0, by: -1) {
-            let other = Int(next() % UInt64(index + 1))
-            array.swapAt(index, other)
-        }
-    }
-}
-
 private extension Float {
     var exp: Float { Float(Foundation.exp(Double(self))) }
     var log: Float { Float(Foundation.log(Double(self))) }
-    var cos: Float { Float(Foundation.cos(Double(self))) }
     static func pow(_ base: Float, _ exponent: Float) -> Float { Float(Foundation.pow(Double(base), Double(exponent))) }
 }
