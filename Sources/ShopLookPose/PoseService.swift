@@ -12,17 +12,10 @@ public struct PoseAssessment: Sendable {
     /// Where the articles are, for `full_front` (empty otherwise).
     public var regions: [ArticleRegion]
 
-    /// The box around the landmarks BlazePose places inside the image (presence ≥ 0.5), clamped to it.
+    /// The box around the landmarks BlazePose places inside the image (presence ≥ 0.5), clamped to it
+    /// (``PoseResult/personBox``, as the catalog's ``BoundingBox``).
     public var personBox: BoundingBox? {
-        guard let landmarks = result.landmarks else { return nil }
-        let placed = landmarks.filter { $0.presence >= 0.5 }
-        guard !placed.isEmpty else { return nil }
-        let width = Double(result.imageWidth)
-        let height = Double(result.imageHeight)
-        let x0 = max(0, placed.map(\.x).min()!), y0 = max(0, placed.map(\.y).min()!)
-        let x1 = min(width, placed.map(\.x).max()!), y1 = min(height, placed.map(\.y).max()!)
-        guard x1 > x0, y1 > y0 else { return nil }
-        return BoundingBox(x0: x0, y0: y0, x1: x1, y1: y1)
+        result.personBox.map { BoundingBox(x0: $0.minX, y0: $0.minY, x1: $0.maxX, y1: $0.maxY) }
     }
 }
 
