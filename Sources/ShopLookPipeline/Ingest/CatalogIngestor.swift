@@ -55,8 +55,9 @@ public struct IngestSummary: Sendable, Equatable, CustomStringConvertible {
 /// and re-produces the message of any image still in state `new` (an earlier run that stopped between the
 /// database write and the message).
 public struct CatalogIngestor: Sendable {
-    /// Files larger than this are rejected before they are read whole.
-    public var maximumFileBytes = 32 << 20
+    /// Files larger than this are rejected before they are read whole: the decoder's own limit
+    /// (``ImageLimits/maxBytes``), so nothing is ingested that the pose stage would dead-letter for its size.
+    public var maximumFileBytes = ImageLimits.default.maxBytes
     let store: any BlobStore
     let pool: PostgresPool
     let producer: KafkaProducer
