@@ -83,6 +83,9 @@ let package = Package(
             dependencies: ["ShopLookIndex", "ShopLookBLAS", "ShopLookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/IndexBench"
         ),
+        // The searcher's shard holder: per shard, super-category and model version an index that is exact until it
+        // can train its IVF-PQ, rebuilt beside the serving one (training, reindex) with the changes replayed.
+        .target(name: "ShopLookSearch", dependencies: ["ShopLookCore", "ShopLookIndex", "ShopLookBLAS"]),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
             name: "ShopLookVision",
@@ -171,6 +174,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "ShopLookCore", "CPNG"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookCore"]),
+        .testTarget(name: "ShopLookSearchTests", dependencies: ["ShopLookSearch", "ShopLookIndex", "ShopLookCore"]),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
