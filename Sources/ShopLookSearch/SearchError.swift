@@ -6,12 +6,15 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
     case alreadyTrained
     /// An article id that is not 64 lowercase hex digits.
     case invalidArticleID(String)
+    /// Two articles whose ids share their first 63 bits (``ArticleKey``): the second is refused.
+    case articleKeyCollision(String, String)
 
     public var description: String {
         switch self {
         case .rebuildInProgress: "a rebuild of this index is already running"
         case .alreadyTrained: "the index is trained already"
         case .invalidArticleID(let id): "invalid article id \"\(id.prefix(80))\": expected 64 lowercase hex digits"
+        case .articleKeyCollision(let new, let held): "article \(new) has the index id of article \(held), which the shard holds"
         }
     }
 }

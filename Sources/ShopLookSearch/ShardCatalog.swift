@@ -1,0 +1,121 @@
+import ShopLookCore
+import ShopLookIndex
+import Synchronization
+
+/// Everything one search shard holds: an index per super-category and model version (``CategoryIndex``),
+/// the articles behind the index ids, which articles each product has, and the `embedded` offset the
+/// contents reflect.
+///
+/// Applying the same change twice changes nothing (a replay after a crash or a rebalance): an article is
+/// upserted by id, a product's removal removes whatever it still has.
+///
+/// Thread safety: all methods may be called from any thread; the article tables are guarded by one lock,
+/// each index guards itself, and a search never waits for a rebuild.
+public final class ShardCatalog: Sendable {
+    public let shard: Int
+    public let policy: IndexPolicy
+    private let state: Mutex<State>
+
+    struct State {
+        var indexes: [ShardIndexKey: CategoryIndex] = [:]
+        /// The articles of each index, by index id.
+        var articles: [ShardIndexKey: [Int64: ShardArticle]] = [:]
+        /// The article vectors of each product (those with a product id).
+        var productArticles: [String: Set<ArticleVersion>] = [:]
+        /// Where each article vector is.
+        var locations: [ArticleVersion: (key: ShardIndexKey, id: Int64)] = [:]
+        /// The next `embedded` offset to apply (everything before it is reflected).
+        var nextOffset: Int64 = 0
+    }
+
+    public init(shard: Int, policy: IndexPolicy = IndexPolicy()) {
+        self.shard = shard
+        self.policy = policy
+        self.state = Mutex(State())
+    }
+
+    /// The next `embedded` offset to apply.
+    public var nextOffset: Int64 { state.withLock { $0.nextOffset } }
+
+    /// Records that everything before `offset` is applied (offsets never go back).
+    public func advance(to offset: Int64) {
+        state.withLock { $0.nextOffset = max($0.nextOffset, offset) }
+    }
+
+    /// The number of article vectors held (an article embedded by two model versions counts twice).
+    public var count: Int { state.withLock { $0.locations.count } }
+
+    /// The indexes and their sizes.
+    public var indexCounts: [ShardIndexKey: Int] { state.withLock { $0.indexes.mapValues(\.count) } }
+
+    /// The index of `key`, if the shard has one.
+    public func index(_ key: ShardIndexKey) -> CategoryIndex? { state.withLock { $0.indexes[key] } }
+
+    /// Inserts or replaces an article's vector (of its model version). Returns the index when it now wants
+    /// its first training.
+    @discardableResult
+    public func upsert(_ article: ShardArticle, vector: [Float]) throws -> CategoryIndex? {
+        guard let id = ArticleKey.id(articleID: article.articleID) else { throw SearchError.invalidArticleID(article.articleID) }
+        let key = article.indexKey
+        let version = ArticleVersion(articleID: article.articleID, modelVersion: article.modelVersion)
+        return try state.withLock { state in
+            if let taken = state.articles[key]?[id], taken.articleID != article.articleID {
+                throw SearchError.articleKeyCollision(article.articleID, taken.articleID)
+            }
+            let index = state.indexes[key] ?? CategoryIndex(dimension: vector.count, policy: policy)
+            let wantsTraining = try index.upsert(id: id, vector: vector)
+            state.indexes[key] = index
+            if let old = state.articles[key]?[id]?.productID, old != article.productID {
+                state.productArticles[old]?.remove(version)
+            }
+            state.articles[key, default: [:]][id] = article
+            state.locations[version] = (key, id)
+            if let product = article.productID { state.productArticles[product, default: []].insert(version) }
+            return wantsTraining ? index : nil
+        }
+    }
+
+    /// Removes every article vector of `productID`. Returns how many the shard held.
+    @discardableResult
+    public func removeProduct(_ productID: String) -> Int {
+        state.withLock { state in
+            let versions = state.productArticles.removeValue(forKey: productID) ?? []
+            for version in versions {
+                guard let (key, id) = state.locations.removeValue(forKey: version) else { continue }
+                state.indexes[key]?.remove(ids: [id])
+                state.articles[key]?[id] = nil
+            }
+            return versions.count
+        }
+    }
+
+    /// The `k` articles of `key` most similar to `query`, best first, optionally only of the fine
+    /// `categories`. A category filter searches `k × categoryOverfetch` candidates and keeps the matching
+    /// ones, so a rare category may return fewer than `k`.
+    public func search(
+        _ key: ShardIndexKey, query: [Float], k: Int, categories: Set<String>? = nil, categoryOverfetch: Int = 8
+    ) throws -> [ShardHit] {
+        guard let index = index(key) else { return [] }
+        let wanted = categories == nil ? k : k * categoryOverfetch
+        let hits = try index.search(query: query, k: wanted)
+        let articles = state.withLock { state in hits.map { state.articles[key]?[$0.id] } }
+        var answer: [ShardHit] = []
+        for (hit, article) in zip(hits, articles) {
+            guard let article, categories?.contains(article.category) ?? true else { continue }
+            answer.append(ShardHit(article: article, score: hit.score))
+            if answer.count == k { break }
+        }
+        return answer
+    }
+
+    /// The articles of `key` by index id (for snapshots).
+    func articles(of key: ShardIndexKey) -> [Int64: ShardArticle] {
+        state.withLock { $0.articles[key] ?? [:] }
+    }
+}
+
+/// One article's vector of one model version: the unit a shard stores.
+struct ArticleVersion: Hashable, Sendable {
+    var articleID: String
+    var modelVersion: String
+}
