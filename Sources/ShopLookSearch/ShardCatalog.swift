@@ -108,6 +108,19 @@ public final class ShardCatalog: Sendable {
         return answer
     }
 
+    /// Installs a loaded index and its articles (from a snapshot) under `key`.
+    func restore(_ key: ShardIndexKey, index: CategoryIndex, articles: [(Int64, ShardArticle)]) {
+        state.withLock { state in
+            state.indexes[key] = index
+            for (id, article) in articles {
+                let version = ArticleVersion(articleID: article.articleID, modelVersion: article.modelVersion)
+                state.articles[key, default: [:]][id] = article
+                state.locations[version] = (key, id)
+                if let product = article.productID { state.productArticles[product, default: []].insert(version) }
+            }
+        }
+    }
+
     /// The articles of `key` by index id (for snapshots).
     func articles(of key: ShardIndexKey) -> [Int64: ShardArticle] {
         state.withLock { $0.articles[key] ?? [:] }
