@@ -24,6 +24,8 @@ public final class ShardCatalog: Sendable {
         var productArticles: [String: Set<ArticleVersion>] = [:]
         /// Where each article vector is.
         var locations: [ArticleVersion: (key: ShardIndexKey, id: Int64)] = [:]
+        /// The model versions each article has a vector of.
+        var versions: [String: Set<String>] = [:]
         /// The next `embedded` offset to apply (everything before it is reflected).
         var nextOffset: Int64 = 0
     }
@@ -68,9 +70,7 @@ public final class ShardCatalog: Sendable {
             if let old = state.articles[key]?[id]?.productID, old != article.productID {
                 state.productArticles[old]?.remove(version)
             }
-            state.articles[key, default: [:]][id] = article
-            state.locations[version] = (key, id)
-            if let product = article.productID { state.productArticles[product, default: []].insert(version) }
+            Self.record(article, key: key, id: id, in: &state)
             return wantsTraining ? index : nil
         }
     }
@@ -79,14 +79,40 @@ public final class ShardCatalog: Sendable {
     @discardableResult
     public func removeProduct(_ productID: String) -> Int {
         state.withLock { state in
-            let versions = state.productArticles.removeValue(forKey: productID) ?? []
-            for version in versions {
-                guard let (key, id) = state.locations.removeValue(forKey: version) else { continue }
-                state.indexes[key]?.remove(ids: [id])
-                state.articles[key]?[id] = nil
-            }
-            return versions.count
+            let versions = state.productArticles[productID] ?? []
+            return versions.filter { Self.remove($0, from: &state) }.count
         }
+    }
+
+    /// Removes every vector of article `articleID` (each model version's): what a tombstone on `embedded`
+    /// asks. Returns how many the shard held.
+    @discardableResult
+    public func removeArticle(_ articleID: String) -> Int {
+        state.withLock { state in
+            let versions = (state.versions[articleID] ?? []).map { ArticleVersion(articleID: articleID, modelVersion: $0) }
+            return versions.filter { Self.remove($0, from: &state) }.count
+        }
+    }
+
+    private static func record(_ article: ShardArticle, key: ShardIndexKey, id: Int64, in state: inout State) {
+        let version = ArticleVersion(articleID: article.articleID, modelVersion: article.modelVersion)
+        state.articles[key, default: [:]][id] = article
+        state.locations[version] = (key, id)
+        state.versions[article.articleID, default: []].insert(article.modelVersion)
+        if let product = article.productID { state.productArticles[product, default: []].insert(version) }
+    }
+
+    /// Removes one article vector and every table entry of it; whether it was held.
+    private static func remove(_ version: ArticleVersion, from state: inout State) -> Bool {
+        guard let (key, id) = state.locations.removeValue(forKey: version) else { return false }
+        state.indexes[key]?.remove(ids: [id])
+        if let product = state.articles[key]?.removeValue(forKey: id)?.productID {
+            state.productArticles[product]?.remove(version)
+            if state.productArticles[product]?.isEmpty == true { state.productArticles[product] = nil }
+        }
+        state.versions[version.articleID]?.remove(version.modelVersion)
+        if state.versions[version.articleID]?.isEmpty == true { state.versions[version.articleID] = nil }
+        return true
     }
 
     /// The `k` articles of `key` most similar to `query`, best first, optionally only of the fine
@@ -112,12 +138,7 @@ public final class ShardCatalog: Sendable {
     func restore(_ key: ShardIndexKey, index: CategoryIndex, articles: [(Int64, ShardArticle)]) {
         state.withLock { state in
             state.indexes[key] = index
-            for (id, article) in articles {
-                let version = ArticleVersion(articleID: article.articleID, modelVersion: article.modelVersion)
-                state.articles[key, default: [:]][id] = article
-                state.locations[version] = (key, id)
-                if let product = article.productID { state.productArticles[product, default: []].insert(version) }
-            }
+            for (id, article) in articles { Self.record(article, key: key, id: id, in: &state) }
         }
     }
 

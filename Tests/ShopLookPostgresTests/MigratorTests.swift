@@ -10,7 +10,7 @@ struct MigratorTests {
         .appendingPathComponent("Migrations")
 
     static let tables = ["products", "images", "product_images", "pose_results", "articles", "vectors",
-                         "query_jobs", "query_results", "dead_letters"]
+                         "query_jobs", "query_results", "dead_letters", "searcher_shards"]
 
     /// A temporary directory holding a copy of the project's first migration (the base the migrator tests add
     /// their own files to), removed afterwards.

@@ -32,6 +32,10 @@ struct ShardCatalogTests {
         let hits = try catalog.search(v1, query: row(vectors, 1, dimension: Self.dimension), k: 40)
         #expect(hits.count == 36 && !hits.contains { $0.article.productID == "P0" })
         #expect(try catalog.search(v1, query: row(vectors, 5, dimension: Self.dimension), k: 1).first?.article == article(5, product: "P1"))
+        // A tombstone names an article: each of its model versions goes.
+        #expect(catalog.removeArticle(article(5, product: "P1").articleID) == 2)
+        #expect(catalog.removeArticle(article(5, product: "P1").articleID) == 0)
+        #expect(catalog.indexCounts == [v1: 35, v2: 3] && catalog.removeProduct("P1") == 6, "articles 4, 6 and 7, each in two versions")
     }
 
     @Test func filtersByFineCategory() throws {
