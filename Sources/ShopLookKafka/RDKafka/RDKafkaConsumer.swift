@@ -34,10 +34,11 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         guard !topics.isEmpty else {
             throw KafkaError(kind: .configuration, message: "a consumer needs at least one topic")
         }
-        let conf = try RDKafkaConfig.make(configuration.librdkafkaProperties)
+        let properties = configuration.librdkafkaProperties
+        let conf = try RDKafkaConfig.make(properties)
         install(on: conf)
         rd_kafka_conf_set_rebalance_cb(conf, RDKafkaConsumer.rebalanceCallback)
-        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf)
+        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf, properties: properties)
         rd_kafka_poll_set_consumer(handle)
         let list = RDKafkaPartitionList.make(topics.map { KafkaTopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
