@@ -38,6 +38,9 @@ public enum BlobStoreError: Error, CustomStringConvertible, Equatable, Sendable 
     case corrupt(BlobKey, actual: String)
     /// An operating-system error, with the path and the system's message.
     case io(operation: String, path: String, message: String)
+    /// A blob larger than the store's limit (``FileBlobStore/maximumBlobBytes``): `size` bytes, or at least
+    /// that many where the file grew while it was read. Permanent: the same blob stays too large.
+    case tooLarge(BlobKey, size: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -47,6 +50,8 @@ public enum BlobStoreError: Error, CustomStringConvertible, Equatable, Sendable 
         case .notFound(let key): return "blob \(key) not found"
         case .corrupt(let key, let actual): return "blob \(key) is corrupt: its bytes hash to \(actual)"
         case .io(let operation, let path, let message): return "blob store \(operation) \(path): \(message)"
+        case .tooLarge(let key, let size, let limit):
+            return "blob \(key) is too large: \(size) bytes, over the limit of \(limit) bytes"
         }
     }
 

@@ -61,7 +61,8 @@ public final class KafkaConsumer: Sendable {
         client.markProcessed(message.topicPartition, offset: message.offset)
     }
 
-    /// Commits the marked offsets now and waits for the broker's answer.
+    /// Commits the marked offsets now and waits for the broker's answer. Throws a `.closed` error once
+    /// ``close()`` has begun (closing commits the marked offsets itself).
     public func commit() async throws {
         let client = self.client
         try await runBlocking { try client.commitStored() }

@@ -73,12 +73,14 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-/// Runs a blocking call on a thread of its own, off the cooperative pool.
+/// The threads that run the Kafka clients' blocking calls (commit, flush, committed offsets, lag queries).
+///
+/// A pool of its own, apart from ``BlockingCallPool/shared`` (file I/O): a commit or flush can wait for the
+/// broker for seconds, and must not hold up reading a blob. Four threads: a process has a consumer and a
+/// producer or two, whose calls are few (one commit per batch); more calls wait their turn.
+let kafkaBlockingCalls = BlockingCallPool(name: "kafka-blocking", threadCount: 4)
+
+/// Runs a blocking librdkafka call on ``kafkaBlockingCalls``, off the cooperative pool.
 func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result { try body() })
-        }
-        thread.start()
-    }
+    try await kafkaBlockingCalls.run(body)
 }

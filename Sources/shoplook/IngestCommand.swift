@@ -39,7 +39,9 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = CommandLogging.bootstrap(label: "shoplook.ingest")
-        let items = try IngestSources.items(from: paths)
+        let paths = self.paths
+        // Walks folders and reads CSV files: blocking, so off the cooperative pool.
+        let items = try await BlockingCallPool.shared.run { () throws(IngestSources.Error) in try IngestSources.items(from: paths) }
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: min(concurrency, 8), logger: logger)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(kafka: try kafka.configuration(clientID: "shoplook-ingest")), logger: logger)

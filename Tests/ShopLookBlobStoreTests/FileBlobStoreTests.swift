@@ -1,8 +1,15 @@
+import Dispatch
 import Foundation
 import ShopLookBlobStore
+import ShopLookCore
+import Synchronization
 import Testing
 
 @Suite struct FileBlobStoreTests {
+    final class Flag: Sendable {
+        let raised = Atomic<Bool>(false)
+    }
+
     let root: URL
     let store: FileBlobStore
 
@@ -76,5 +83,76 @@ import Testing
         }
         #expect(keys.count == 1)
         #expect(try await store.get(keys.first!) == bytes)
+    }
+
+    @Test func aFileLargerThanTheLimitIsNotRead() async throws {
+        let limited = try FileBlobStore(root: root, maximumBlobBytes: 1000)
+        let bytes = [UInt8](repeating: 3, count: 1000)
+        let key = try await limited.put(bytes)
+        #expect(try await limited.get(key) == bytes)
+        // The file under the key grows past the limit (another writer, a damaged volume).
+        try Data(repeating: 3, count: 5000).write(to: URL(fileURLWithPath: limited.path(for: key)))
+        await #expect(throws: BlobStoreError.tooLarge(key, size: 5000, limit: 1000)) { try await limited.get(key) }
+        let error = BlobStoreError.tooLarge(key, size: 5000, limit: 1000)
+        #expect(!error.isRetriable)
+        #expect("\(error)".contains(key.rawValue) && "\(error)".contains("5000") && "\(error)".contains("1000"))
+        // The default store, with its larger limit, reads it (and finds it corrupt).
+        await #expect {
+            try await store.get(key)
+        } throws: { error in
+            if case .corrupt = error as? BlobStoreError { return true }
+            return false
+        }
+    }
+
+    @Test func readingStopsPastTheLimitWhenTheFileIsLongerThanItsSizeSaid() async throws {
+        let limited = try FileBlobStore(root: root, maximumBlobBytes: 1000)
+        let key = try await limited.put([UInt8](repeating: 5, count: 100))
+        // A pipe in the blob's place: `fstat` says 0 bytes, reading gives 5000.
+        let path = limited.path(for: key)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            let descriptor = open(path, O_WRONLY)
+            guard descriptor >= 0 else { return }
+            let bytes = [UInt8](repeating: 5, count: 5000)
+            _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+        }
+        writer.start()
+        await #expect(throws: BlobStoreError.tooLarge(key, size: 1001, limit: 1000)) { try await limited.get(key) }
+    }
+
+    @Test func aBlobLargerThanTheLimitIsNotStored() async throws {
+        let limited = try FileBlobStore(root: root, maximumBlobBytes: 10)
+        let bytes = Array("eleven byte".utf8)
+        let key = try BlobKey(SHA256.hexDigest(bytes))
+        await #expect(throws: BlobStoreError.tooLarge(key, size: 11, limit: 10)) { try await limited.put(bytes) }
+        #expect(try await limited.contains(key) == false)
+        #expect(try await limited.get(limited.put(Array(bytes.prefix(10)))) == Array(bytes.prefix(10)))
+    }
+
+    @Test func fileCallsRunOnTheBlockingPool() async throws {
+        let pool = BlockingCallPool(name: "blob-test", threadCount: 1)
+        defer { pool.shutdown() }
+        let pooled = try FileBlobStore(root: root, blockingCalls: pool)
+        let key = try await pooled.put(Array("pooled".utf8))
+        // With the pool's one thread held, a read waits in the pool's queue until it is released.
+        let gate = DispatchSemaphore(value: 0)
+        let holding = Flag()
+        let holder = Task {
+            await pool.run { () throws(Never) in
+                holding.raised.store(true, ordering: .sequentiallyConsistent)
+                gate.wait()
+            }
+        }
+        while !holding.raised.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(1)) }
+        let read = Task { try await pooled.get(key) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while pool.queuedCount == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(pool.queuedCount == 1)
+        gate.signal()
+        await holder.value
+        #expect(try await read.value == Array("pooled".utf8))
     }
 }

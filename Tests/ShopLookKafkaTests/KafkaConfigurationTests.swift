@@ -62,4 +62,36 @@ import Testing
             return error.kind == .configuration && error.message.contains("session.timeout.ms")
         }
     }
+
+    /// A rejected property's error reaches the logs: it names the key, never the value (a password).
+    @Test func rejectedPropertyErrorsNeverShowTheValue() async throws {
+        let secret = "hunter2-S3cr3t-value"
+        let cases: [(properties: [String: String], key: String)] = [
+            // Unknown property, secret-looking value (a misspelt sasl.password).
+            (["sasl.passwrd": secret], "sasl.passwrd"),
+            // Invalid value: librdkafka's own reason quotes it ("Invalid value \"…\" for configuration property").
+            (["enable.idempotence": secret], "enable.idempotence"),
+            (["sasl.password": secret, "security.protocol": secret], "security.protocol"),
+        ]
+        for (properties, key) in cases {
+            let kafka = KafkaConfiguration(bootstrapServers: "127.0.0.1:1", properties: properties)
+            #expect {
+                _ = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: Logger(label: "test"))
+            } throws: { error in
+                guard let error = error as? KafkaError else { return false }
+                return error.kind == .configuration && "\(error)".contains(key) && !"\(error)".contains(secret)
+                    && !"\(error)".contains("hunter2")
+            }
+        }
+        // librdkafka accepts any sasl.password but checks the mechanism only when the client is created.
+        let kafka = KafkaConfiguration(
+            bootstrapServers: "127.0.0.1:1",
+            properties: ["security.protocol": "sasl_plaintext", "sasl.mechanisms": "NOT-A-MECHANISM", "sasl.password": secret])
+        do {
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: Logger(label: "test"))
+            try await producer.close(timeout: .seconds(1))
+        } catch {
+            #expect(!"\(error)".contains(secret))
+        }
+    }
 }

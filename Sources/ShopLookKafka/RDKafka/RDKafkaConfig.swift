@@ -3,6 +3,10 @@ import Logging
 
 /// Builds an `rd_kafka_conf_t`, turning every rejected property into a configuration error.
 enum RDKafkaConfig {
+    /// Errors name the rejected property's key but never its value, which may be a secret
+    /// (`sasl.password`, `ssl.key.password`) and errors reach the logs; librdkafka's own reason, which
+    /// quotes the value ("Invalid value \"…\" for configuration property …"), is passed on with the value
+    /// replaced by `<redacted>`.
     static func make(_ properties: [(String, String)]) throws(KafkaError) -> OpaquePointer {
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError(kind: .configuration, message: "rd_kafka_conf_new failed")
@@ -12,23 +16,39 @@ enum RDKafkaConfig {
             let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
-                let reason = String(cBuffer: errorBuffer)
+                let reason = redacting(value, in: String(cBuffer: errorBuffer))
                 let what = result == RD_KAFKA_CONF_UNKNOWN ? "unknown Kafka property" : "invalid value for Kafka property"
-                throw KafkaError(kind: .configuration, message: "\(what) \(key)=\(value): \(reason)")
+                throw KafkaError(kind: .configuration, message: "\(what) \(key) (value not shown): \(reason)")
             }
         }
         return conf
     }
 
+    /// `text` with every occurrence of `value` replaced by `<redacted>`.
+    static func redacting(_ value: String, in text: String) -> String {
+        value.isEmpty ? text : text.replacing(value, with: "<redacted>")
+    }
+
     /// Creates a client handle; on failure librdkafka has not taken the configuration, so it is destroyed.
-    static func newClient(type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+    ///
+    /// `properties` are those `conf` was made from: librdkafka checks some values only here (an unsupported
+    /// `sasl.mechanisms`, say) and may quote them, so the values of secret properties
+    /// (``isSecret(_:)``) are replaced by `<redacted>` in the error.
+    static func newClient(
+        type: rd_kafka_type_t, conf: OpaquePointer, properties: [(String, String)]
+    ) throws(KafkaError) -> OpaquePointer {
         var errorBuffer = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(type, conf, &errorBuffer, errorBuffer.count) else {
             rd_kafka_conf_destroy(conf)
-            let reason = String(cBuffer: errorBuffer)
+            let reason = properties.filter { isSecret($0.0) }.reduce(String(cBuffer: errorBuffer)) { redacting($1.1, in: $0) }
             throw KafkaError(kind: .configuration, message: "cannot create Kafka client: \(reason)")
         }
         return handle
+    }
+
+    /// Whether a librdkafka property holds a secret (passwords, private keys, OAuth and JAAS settings).
+    static func isSecret(_ key: String) -> Bool {
+        ["password", "secret", "key", "pem", "token", "oauthbearer.config", "jaas"].contains { key.lowercased().contains($0) }
     }
 }
 

@@ -7,7 +7,36 @@ import Synchronization
 /// The librdkafka consumer handle behind ``KafkaConsumer``: polling, the rebalance callback, offset
 /// storage. `poll` and `close` are called from one thread at a time (the consumer's poller); the other
 /// methods are thread-safe.
+///
+/// ## The handle's lifetime
+///
+/// `close` destroys the handle on the poller thread while other threads may be in `commitStored`,
+/// `committed` or `setPaused`. Those take a *lease* on the handle (``withHandle(_:_:)``): under the state
+/// lock they check that the consumer is not closing and count themselves in, then call librdkafka
+/// *outside* the lock, then count themselves out. `close` refuses new leases first (a call that arrives
+/// once close has begun throws a `.closed` error without touching the handle), waits until the running
+/// ones have ended, and only then leaves the group (`rd_kafka_consumer_close`) and destroys the handle.
+/// No call can reach a freed handle. Offsets marked processed are not lost to a refused commit: leaving
+/// the group commits them (the revocation in the rebalance callback).
+///
+/// The wait comes before `rd_kafka_consumer_close`, not after it, because librdkafka (2.0.2) never answers
+/// a synchronous `rd_kafka_commit` issued or still waiting once the consumer is closed — until the handle
+/// is destroyed, which is exactly what must not happen under a running call. While it waits, `close` keeps
+/// polling (records it gets are dropped unprocessed, so not committed, and consumed again by the next
+/// owner), so that a rebalance that a running call might depend on is served.
+///
+/// Why not simply make the librdkafka call under the lock: a synchronous `rd_kafka_commit` waits for the
+/// group coordinator, seconds when it moves, and the same lock is taken by the rebalance callback (on the
+/// poller thread, inside `rd_kafka_consumer_poll`/`rd_kafka_consumer_close`) and by ``markProcessed(_:offset:)``
+/// (on the callers' cooperative threads). Holding it over a broker round trip would stall every
+/// processing task and the poller for that long, and librdkafka gives no promise that a commit completes
+/// while the application's rebalance callback is blocked (a rebalance in progress can hold commits back),
+/// which would deadlock. With leases the lock is only held for a few instructions, and the thread that
+/// waits (the poller, in `close`) holds no lock while waiting. The rebalance callback and `poll` use the
+/// handle without a lease: they run on the poller thread, the thread that destroys it; so does
+/// ``markProcessed(_:offset:)``, under the lock, which `close` takes to mark the handle destroyed.
 final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
+    /// Written only in `init` and by `close` once no lease is held and none can be granted.
     private var handle: OpaquePointer!
     private let rebalanceHandler: KafkaRebalanceHandler
     private let state = Mutex(State())
@@ -15,8 +44,12 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
     private struct State {
         var tracker = PartitionOffsetTracker()
         var assignment: Set<KafkaTopicPartition> = []
+        /// `close` has begun: no lease is granted.
         var closing = false
+        /// The handle is destroyed or about to be.
         var destroyed = false
+        /// Calls using the handle outside the lock right now (see the type's documentation).
+        var leases = 0
         /// Whether the group has given this member an assignment (even an empty one) at least once.
         var assignedOnce = false
     }
@@ -34,10 +67,11 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         guard !topics.isEmpty else {
             throw KafkaError(kind: .configuration, message: "a consumer needs at least one topic")
         }
-        let conf = try RDKafkaConfig.make(configuration.librdkafkaProperties)
+        let properties = configuration.librdkafkaProperties
+        let conf = try RDKafkaConfig.make(properties)
         install(on: conf)
         rd_kafka_conf_set_rebalance_cb(conf, RDKafkaConsumer.rebalanceCallback)
-        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf)
+        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf, properties: properties)
         rd_kafka_poll_set_consumer(handle)
         let list = RDKafkaPartitionList.make(topics.map { KafkaTopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -122,14 +156,30 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         }
     }
 
-    /// Synchronously commits the stored offsets.
+    /// Synchronously commits the stored offsets. Throws a `.closed` error once `close` has begun.
     func commitStored() throws(KafkaError) {
-        let proceed = state.withLock { !$0.destroyed }
-        guard proceed else { throw KafkaError(kind: .closed, message: "the consumer is closed") }
-        let result = rd_kafka_commit(handle, nil, 0)
-        if result != RD_KAFKA_RESP_ERR_NO_ERROR && result != RD_KAFKA_RESP_ERR__NO_OFFSET {
-            throw KafkaError(code: result, context: "commit")
+        try withHandle("commit") { handle throws(KafkaError) in
+            let result = rd_kafka_commit(handle, nil, 0)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR && result != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                throw KafkaError(code: result, context: "commit")
+            }
         }
+    }
+
+    /// Runs `body` with the handle, which `close` neither closes nor destroys before `body` returns; throws
+    /// a `.closed` error, without calling `body`, once `close` has begun.
+    private func withHandle<T>(
+        _ operation: String, _ body: (OpaquePointer) throws(KafkaError) -> T
+    ) throws(KafkaError) -> T {
+        let granted = state.withLock { state -> Bool in
+            guard !state.closing else { return false }
+            state.leases += 1
+            return true
+        }
+        guard granted else { throw KafkaError(kind: .closed, message: "\(operation): the consumer is closed") }
+        defer { state.withLock { $0.leases -= 1 } }
+        // Safe outside the lock: `close` writes `handle` only after this lease has ended.
+        return try body(handle)
     }
 
     /// Commits explicit offsets synchronously (used while partitions are being revoked).
@@ -146,16 +196,21 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
     }
 
     func committed(_ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
-        try RDKafkaPartitionList.committed(handle: handle, partitions, timeoutMilliseconds: timeoutMilliseconds)
+        try withHandle("committed offsets") { handle throws(KafkaError) in
+            try RDKafkaPartitionList.committed(handle: handle, partitions, timeoutMilliseconds: timeoutMilliseconds)
+        }
     }
 
     func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
-        let list = RDKafkaPartitionList.make(partitions)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let result = paused ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
-        if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: paused ? "pause" : "resume") }
-        if let failed = RDKafkaPartitionList.elements(list).first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
-            throw KafkaError(code: failed.error, context: "\(paused ? "pause" : "resume") \(failed.partition)")
+        let operation = paused ? "pause" : "resume"
+        try withHandle(operation) { handle throws(KafkaError) in
+            let list = RDKafkaPartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let result = paused ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: operation) }
+            if let failed = RDKafkaPartitionList.elements(list).first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+                throw KafkaError(code: failed.error, context: "\(operation) \(failed.partition)")
+            }
         }
     }
 
@@ -225,6 +280,7 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
 
     // MARK: Closing
 
+    /// Stops polling and refuses new leases; ``close()`` does the rest.
     func beginClose() {
         state.withLock { $0.closing = true }
     }
@@ -245,13 +301,17 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         }
     }
 
-    /// Leaves the group (the rebalance callback revokes and commits), then destroys the handle.
+    /// Refuses new leases and waits for the running ones (polling meanwhile), leaves the group (the
+    /// rebalance callback revokes and commits), then destroys the handle.
     func close() throws(KafkaError) {
         let alreadyDestroyed = state.withLock { state -> Bool in
             state.closing = true
             return state.destroyed
         }
         guard !alreadyDestroyed else { return }
+        while state.withLock({ $0.leases > 0 }) {
+            _ = try? poll(timeoutMilliseconds: 10)
+        }
         awaitFirstAssignmentIfJoined()
         let result = rd_kafka_consumer_close(handle)
         state.withLock { $0.destroyed = true }

@@ -8,12 +8,13 @@ final class RDKafkaInspector: RDKafkaClientContext, @unchecked Sendable {
 
     init(configuration: KafkaConfiguration, groupID: String, logger: Logger) throws(KafkaError) {
         super.init(logger: logger)
-        let conf = try RDKafkaConfig.make([
+        let properties = [
             ("bootstrap.servers", configuration.bootstrapServers), ("client.id", configuration.clientID), ("group.id", groupID),
             ("enable.auto.commit", "false"),
-        ] + configuration.properties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        ] + configuration.properties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let conf = try RDKafkaConfig.make(properties)
         install(on: conf)
-        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf)
+        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_CONSUMER, conf: conf, properties: properties)
     }
 
     deinit {

@@ -31,10 +31,11 @@ final class RDKafkaProducer: RDKafkaClientContext, @unchecked Sendable {
 
     init(configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
         super.init(logger: logger)
-        let conf = try RDKafkaConfig.make(configuration.librdkafkaProperties)
+        let properties = configuration.librdkafkaProperties
+        let conf = try RDKafkaConfig.make(properties)
         install(on: conf)
         rd_kafka_conf_set_dr_msg_cb(conf, RDKafkaProducer.deliveryCallback)
-        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_PRODUCER, conf: conf)
+        handle = try RDKafkaConfig.newClient(type: RD_KAFKA_PRODUCER, conf: conf, properties: properties)
         let thread = Thread { [self] in pollLoop() }
         thread.name = "kafka-producer-poll"
         thread.start()

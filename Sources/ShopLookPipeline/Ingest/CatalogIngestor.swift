@@ -110,17 +110,9 @@ public struct CatalogIngestor: Sendable {
     /// Ingests one item. Throws only for transient infrastructure failures (after retries); bad input is
     /// a `.rejected` result.
     public func ingest(_ item: IngestItem) async throws -> IngestResult {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: item.file.path)
-        guard let size = (attributes?[.size] as? NSNumber)?.intValue else {
-            return .rejected("cannot read the file")
-        }
-        guard size <= maximumFileBytes else {
-            return .rejected("file too large: \(size) bytes (limit \(maximumFileBytes))")
-        }
-        guard let data = FileManager.default.contents(atPath: item.file.path) else {
-            return .rejected("cannot read the file")
-        }
-        let bytes = [UInt8](data)
+        let (file, limit) = (item.file.path, maximumFileBytes)
+        let (bytes, rejection) = await BlockingCallPool.shared.run { () throws(Never) in Self.readFile(file, limit: limit) }
+        if let rejection { return .rejected(rejection) }
         let format = ImageFormat.detect(bytes)
         guard ImageDecoder.acceptedFormats.contains(format) else {
             return .rejected(format == .empty ? "empty file" : "unsupported format: \(format) (expected JPEG or PNG)")
@@ -160,5 +152,15 @@ public struct CatalogIngestor: Sendable {
         _ = try await producer.send(KafkaRecord(
             topic: topics.newImage, key: Array(key.rawValue.utf8), value: try codec.encode(message)))
         return inserted ? .new : .duplicate(requeued: true)
+    }
+
+    /// The file's bytes, or why it is rejected. Blocking: runs on ``BlockingCallPool/shared``.
+    private static func readFile(_ path: String, limit: Int) -> (bytes: [UInt8], rejection: String?) {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = (attributes?[.size] as? NSNumber)?.intValue else { return ([], "cannot read the file") }
+        guard size <= limit else { return ([], "file too large: \(size) bytes (limit \(limit))") }
+        guard let data = FileManager.default.contents(atPath: path) else { return ([], "cannot read the file") }
+        guard data.count <= limit else { return ([], "file too large: \(data.count) bytes (limit \(limit))") }
+        return ([UInt8](data), nil)
     }
 }
