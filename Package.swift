@@ -95,14 +95,34 @@ let package = Package(
             name: "ShopLookDevBroker",
             dependencies: ["CRDKafka", "ShopLookCore", "ShopLookKafka", .product(name: "Logging", package: "swift-log")]
         ),
-        // Settings (environment, `.local/stack.env`) and the option groups the CLI and the workers share.
+        // Settings (environment, `.local/stack.env`) and the option groups every executable shares: no model code.
         .target(
             name: "ShopLookCommandSupport",
             dependencies: [
-                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookVision",
-                "ShopLookRuntimes",
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The option groups of the executables that run models (model files, the embedder).
+        .target(
+            name: "ShopLookModelOptions",
+            dependencies: [
+                "ShopLookCore", "ShopLookCommandSupport", "ShopLookImaging", "ShopLookVision", "ShopLookRuntimes",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // What every long-running process serves beside its work: /metrics and consumer-lag gauges (no model code).
+        .target(
+            name: "ShopLookServices",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // What every stage executable runs: a StageWorker, consumer-lag gauges and /metrics in one ServiceGroup.
@@ -110,7 +130,7 @@ let package = Package(
             name: "ShopLookWorker",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookStreaming", "ShopLookPipeline",
-                "ShopLookCommandSupport", "ShopLookBLAS",
+                "ShopLookCommandSupport", "ShopLookServices", "ShopLookBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -123,21 +143,21 @@ let package = Package(
         .executableTarget(
             name: "shoplook-pose-worker",
             dependencies: [
-                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookPipeline", "ShopLookPose",
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookPipeline", "ShopLookPose",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "shoplook-detect-worker",
             dependencies: [
-                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookPipeline", "ShopLookVision",
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookPipeline", "ShopLookVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "shoplook-embed-worker",
             dependencies: [
-                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookPipeline",
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -145,7 +165,7 @@ let package = Package(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
-                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "ShopLookBLAS",
+                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,6 +9,7 @@ import ShopLookCore
 import ShopLookKafka
 import ShopLookPipeline
 import ShopLookPostgres
+import ShopLookServices
 import ShopLookStreaming
 
 /// What a stage's processor is built from: the connections and settings the worker already holds.
@@ -75,7 +76,7 @@ public struct StageWorkerApplication<Member: StageProcessor> {
         let processor = ConcurrentStageProcessor(members)
         logger.info("\(stage.rawValue) worker: \(concurrency) processor instance(s)")
         let lagMonitor = ConsumerLagMonitor(
-            stage: stage, topic: configuration.inputTopic,
+            dimensions: [("stage", stage.rawValue)], topic: configuration.inputTopic,
             inspector: try KafkaGroupInspector(configuration: kafka, groupID: consumer.groupID, logger: logger),
             interval: .milliseconds(Int64(options.lagInterval * 1000)), logger: logger)
         let worker = StageWorker(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShopLookCommandSupport
+import ShopLookModelOptions
 import ShopLookPipeline
 import ShopLookWorker
 

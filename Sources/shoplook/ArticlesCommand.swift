@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShopLookCommandSupport
+import ShopLookModelOptions
 import ShopLookCore
 import ShopLookImaging
 import ShopLookPipeline

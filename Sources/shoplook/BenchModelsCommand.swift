@@ -2,6 +2,7 @@ import ArgumentParser
 import ShopLookBLAS
 import Foundation
 import ShopLookCommandSupport
+import ShopLookModelOptions
 import ShopLookCore
 import ShopLookImaging
 import ShopLookPipeline

@@ -5,16 +5,21 @@ import Prometheus
 import ServiceLifecycle
 
 /// The HTTP server for Prometheus: `GET /metrics` answers with `registry` in the text exposition format.
-enum MetricsEndpoint {
-    /// A service serving `/metrics` on `host:port` (port 0: a free port). Once it listens it logs
-    /// `metrics listening on HOST:PORT` with the bound port.
-    static func service(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) -> some Service {
-        let router = Router()
+public enum MetricsEndpoint {
+    /// Adds `GET /metrics` to `router` (a process that serves other routes too).
+    public static func addRoute<Context: RequestContext>(to router: Router<Context>, registry: PrometheusCollectorRegistry) {
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+    }
+
+    /// A service serving `/metrics` on `host:port` (port 0: a free port). Once it listens it logs
+    /// `metrics listening on HOST:PORT` with the bound port.
+    public static func service(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) -> some Service {
+        let router = Router()
+        addRoute(to: router, registry: registry)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .warning)
         return Application(

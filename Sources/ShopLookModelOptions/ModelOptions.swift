@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopLookCommandSupport
 import ShopLookRuntimes
 
 /// Where the fetched models and runtimes are (`--models`, else `$SHOPLOOK_MODELS`, else the project's `.models/`).

@@ -5,14 +5,16 @@ import ShopLookCore
 import ShopLookKafka
 import Synchronization
 
-/// Exports `shoplook_stage_consumer_lag{stage, topic, partition}`: for each input partition this process owns,
-/// the records not yet committed (high watermark − committed offset), refreshed every `interval`.
+/// Exports a consumer-lag gauge (`shoplook_stage_consumer_lag{stage, topic, partition}` for the stage workers):
+/// for each input partition this process owns, the records not yet committed (high watermark − committed
+/// offset), refreshed every `interval`.
 ///
 /// The offsets are read through a ``KafkaGroupInspector`` (a client outside the group), the owned partitions
 /// from the worker's consumer once it exists; a partition given up in a rebalance loses its gauge, so the
 /// group's total lag is the sum over its members.
-final class ConsumerLagMonitor: Service, Sendable {
-    private let stage: PipelineStage
+public final class ConsumerLagMonitor: Service, Sendable {
+    private let label: String
+    private let dimensions: [(String, String)]
     private let topic: String
     private let inspector: KafkaGroupInspector
     private let interval: Duration
@@ -20,8 +22,14 @@ final class ConsumerLagMonitor: Service, Sendable {
     private let consumer = Mutex<KafkaConsumer?>(nil)
     private let gauges = Mutex<[Int32: Gauge]>([:])
 
-    init(stage: PipelineStage, topic: String, inspector: KafkaGroupInspector, interval: Duration, logger: Logger) {
-        self.stage = stage
+    /// - Parameters:
+    ///   - label: the gauge's name; `dimensions` are added to its `topic` and `partition` labels.
+    public init(
+        label: String = "shoplook_stage_consumer_lag", dimensions: [(String, String)], topic: String, inspector: KafkaGroupInspector,
+        interval: Duration, logger: Logger
+    ) {
+        self.label = label
+        self.dimensions = dimensions
         self.topic = topic
         self.inspector = inspector
         self.interval = interval
@@ -29,11 +37,11 @@ final class ConsumerLagMonitor: Service, Sendable {
     }
 
     /// Starts reporting the partitions `consumer` owns (the worker calls this once it has subscribed).
-    func observe(_ consumer: KafkaConsumer) {
+    public func observe(_ consumer: KafkaConsumer) {
         self.consumer.withLock { $0 = consumer }
     }
 
-    func run() async {
+    public func run() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             await refresh()
             // Wait for the next refresh, or less if shutdown begins.
@@ -58,8 +66,7 @@ final class ConsumerLagMonitor: Service, Sendable {
             for lag in lags where owned.contains(lag.partition) {
                 let partition = lag.partition.partition
                 let gauge = gauges[partition] ?? Gauge(
-                    label: "shoplook_stage_consumer_lag",
-                    dimensions: [("stage", stage.rawValue), ("topic", topic), ("partition", String(partition))])
+                    label: label, dimensions: dimensions + [("topic", topic), ("partition", String(partition))])
                 gauge.record(lag.lag)
                 gauges[partition] = gauge
             }
