@@ -156,10 +156,14 @@ let package = Package(
             ]
         ),
 
-        // Test helpers live in their own target, never in a product target.
+        // Test helpers live in their own target, never in a product target: the services integration tests need
+        // (TestServices and its traits, TestDatabase, TestBroker, TestProcess) and the one lookup of the fetched models.
         .target(
             name: "ShopLookTestSupport",
-            dependencies: ["ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker", "ShopLookImaging"],
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker", "ShopLookImaging", "ShopLookRuntimes",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/ShopLookTestSupport"
         ),
         .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore", "ShopLookTestSupport"]),
