@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "shoplook", targets: ["shoplook"]),
         .executable(name: "shoplook-broker", targets: ["shoplook-broker"]),
         .executable(name: "shoplook-index-bench", targets: ["shoplook-index-bench"]),
+        .executable(name: "shoplook-imaging-bench", targets: ["shoplook-imaging-bench"]),
         .executable(name: "shoplook-pose-worker", targets: ["shoplook-pose-worker"]),
         .executable(name: "shoplook-detect-worker", targets: ["shoplook-detect-worker"]),
         .executable(name: "shoplook-embed-worker", targets: ["shoplook-embed-worker"]),
@@ -82,6 +83,12 @@ let package = Package(
             name: "shoplook-index-bench",
             dependencies: ["ShopLookIndex", "ShopLookBLAS", "ShopLookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/IndexBench"
+        ),
+        // The imaging hot path timed against baselines of the same run (Benchmarks/run-imaging-bench).
+        .executableTarget(
+            name: "shoplook-imaging-bench",
+            dependencies: ["ShopLookImaging", "ShopLookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ImagingBench"
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
