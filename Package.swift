@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "shoplook", targets: ["shoplook"]),
         .executable(name: "shoplook-broker", targets: ["shoplook-broker"]),
         .executable(name: "shoplook-index-bench", targets: ["shoplook-index-bench"]),
+        .executable(name: "shoplook-imaging-bench", targets: ["shoplook-imaging-bench"]),
         .executable(name: "shoplook-pose-worker", targets: ["shoplook-pose-worker"]),
         .executable(name: "shoplook-detect-worker", targets: ["shoplook-detect-worker"]),
         .executable(name: "shoplook-embed-worker", targets: ["shoplook-embed-worker"]),
@@ -86,6 +87,12 @@ let package = Package(
         // The searcher's shard holder: per shard, super-category and model version an index that is exact until it
         // can train its IVF-PQ, rebuilt beside the serving one (training, reindex) with the changes replayed.
         .target(name: "ShopLookSearch", dependencies: ["ShopLookCore", "ShopLookIndex", "ShopLookBLAS"]),
+        // The imaging hot path timed against baselines of the same run (Benchmarks/run-imaging-bench).
+        .executableTarget(
+            name: "shoplook-imaging-bench",
+            dependencies: ["ShopLookImaging", "ShopLookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ImagingBench"
+        ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
             name: "ShopLookVision",
@@ -179,39 +186,74 @@ let package = Package(
             ]
         ),
 
-        // Test helpers live in their own target, never in a product target.
+        // Test helpers live in their own target, never in a product target: the services integration tests need
+        // (TestServices and its traits, TestDatabase, TestBroker, TestProcess) and the one lookup of the fetched models.
         .target(
             name: "ShopLookTestSupport",
-            dependencies: ["ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker", "ShopLookImaging"],
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker", "ShopLookImaging", "ShopLookRuntimes",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/ShopLookTestSupport"
         ),
-        .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore", "ShopLookTestSupport"]),
+        // Unit tests: no PostgreSQL, no broker process, no fetched models or runtime libraries, no built executables.
+        // `swift test --filter` of any of them runs anywhere.
+        .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore"]),
         .testTarget(name: "ShopLookBlobStoreTests", dependencies: ["ShopLookBlobStore"]),
         // The stream runtime's logic (batches, retries, poison isolation, dead letters) with in-memory doubles: no I/O.
-        .testTarget(name: "ShopLookStreamingTests", dependencies: ["ShopLookStreaming", "ShopLookCore", "ShopLookKafka", "ShopLookTestSupport"]),
-        .testTarget(name: "ShopLookKafkaTests", dependencies: ["ShopLookKafka", "ShopLookDevBroker", "ShopLookTestSupport"]),
-        .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
+        .testTarget(
+            name: "ShopLookStreamingTests",
+            dependencies: [
+                "ShopLookStreaming", "ShopLookCore", "ShopLookKafka", "ShopLookTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Configuration, offsets and the broker's command parser; the mock cluster runs in process.
+        .testTarget(
+            name: "ShopLookKafkaTests",
+            dependencies: ["ShopLookKafka", "ShopLookDevBroker", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "ShopLookPostgresTests", dependencies: ["ShopLookPostgres", "ShopLookTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "ShopLookCore", "CPNG"]),
-        .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookCore"]),
+        .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookSearchTests", dependencies: ["ShopLookSearch", "ShopLookIndex", "ShopLookCore"]),
-        .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore", "CShopLookSIMD"], exclude: ["Fixtures"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
+        .testTarget(name: "ShopLookPipelineTests", dependencies: ["ShopLookPipeline", "ShopLookTestSupport"]),
+
+        // Integration tests: each suite says what it needs with a TestServices trait (.requiresDatabase,
+        // .requiresBroker, .requiresModels, .requiresExecutables) and is skipped with the command that provides it
+        // when that is missing, unless SHOPLOOK_TEST_REQUIRE_SERVICES=1 (Deploy/test): then it fails instead.
         .testTarget(
-            name: "ShopLookPipelineTests",
+            name: "ShopLookKafkaIntegrationTests",
+            dependencies: ["ShopLookKafka", "ShopLookTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "ShopLookPostgresIntegrationTests", dependencies: ["ShopLookPostgres", "ShopLookCore", "ShopLookTestSupport"]),
+        .testTarget(name: "ShopLookRuntimesIntegrationTests", dependencies: ["ShopLookRuntimes", "ShopLookCore", "ShopLookTestSupport"]),
+        .testTarget(
+            name: "ShopLookPoseIntegrationTests",
+            dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore", "ShopLookRuntimes", "ShopLookTestSupport"]
+        ),
+        .testTarget(
+            name: "ShopLookVisionIntegrationTests",
+            dependencies: ["ShopLookVision", "ShopLookImaging", "ShopLookRuntimes", "ShopLookTestSupport"]
+        ),
+        .testTarget(
+            name: "ShopLookPipelineIntegrationTests",
             dependencies: [
-                "ShopLookPipeline", "ShopLookStreaming", "ShopLookTestSupport", "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision",
-                "ShopLookRuntimes", "ShopLookPose",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ShopLookPipeline", "ShopLookStreaming", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres",
+                "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision", "ShopLookRuntimes", "ShopLookPose",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Runs the worker executables as child processes (built by `swift build --build-tests`, found like the broker).
         .testTarget(
-            name: "ShopLookWorkerTests",
+            name: "ShopLookWorkerIntegrationTests",
             dependencies: [
-                "ShopLookWorker", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
-                "ShopLookImaging", "ShopLookRuntimes",
+                "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookRuntimes",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

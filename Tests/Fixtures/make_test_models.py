@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Builds the ONNX test models of ShopLookRuntimesTests with the `onnx` package.
+"""Builds the ONNX test models of ShopLookRuntimesIntegrationTests with the `onnx` package.
 
 The Swift tests do NOT use this script at test time: they encode the very same graphs
-themselves (Tests/ShopLookRuntimesTests/OnnxModelBuilder.swift) so that they need only
+themselves (Tests/ShopLookRuntimesIntegrationTests/OnnxModelBuilder.swift) so that they need only
 libonnxruntime.so. This script is the reference for those graphs and a cross-check:
 
     .venv/bin/python Tests/Fixtures/make_test_models.py OUT_DIR

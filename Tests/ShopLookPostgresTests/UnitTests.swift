@@ -1,22 +1,10 @@
-import ShopLookTestSupport
 import Foundation
-import ShopLookCore
+import ShopLookTestSupport
 import Testing
 @testable import ShopLookPostgres
 
 @Suite("Without a server")
 struct UnitTests {
-    @Test func sha256AgreesWithTheServerAcrossBlockBoundaries() async throws {
-        try await TestDatabase.withSchema { schema in
-            try await schema.withConnection { connection in
-                for length in [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000] {
-                    let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-                    let server = try await connection.query("SELECT encode(sha256($1), 'hex')", [bytes])[0].decode(String.self, at: 0)
-                    #expect(SHA256.hexDigest(bytes) == server, "length \(length)")
-                }
-            }
-        }
-    }
 
     @Test func backoffDelays() {
         let backoff = PostgresConfiguration.Backoff()
@@ -94,5 +82,44 @@ struct UnitTests {
         #expect(try coerce("x", to: .varchar) == [0x78])
         #expect(throws: PostgresError.self) { try coerce(true, to: .text) }
         #expect(try coerce(true, to: PostgresType(rawValue: 99_999)) == [1])  // unknown target: passed through
+    }
+
+    @Test func identifierQuoting() throws {
+        #expect(try PostgresIdentifier.quoted("products") == "\"products\"")
+        #expect(try PostgresIdentifier.quoted("my \"t\"") == "\"my \"\"t\"\"\"")
+        #expect(try PostgresIdentifier.qualified("t", schema: "s\"x") == "\"s\"\"x\".\"t\"")
+        #expect(throws: PostgresError.self) { try PostgresIdentifier.quoted("") }
+        let error = #expect(throws: PostgresError.self) { try PostgresIdentifier.quoted("a\u{0}b") }
+        #expect(error?.kind == .encoding)
+    }
+
+    @Test func binaryStreamLayout() throws {
+        var writer = CopyWriter(columnNames: ["a", "b", "c"], columnTypes: [.int4, .text, .bytea], capacity: 64)
+        try writer.append([Int32(7), "hi", nil])
+        writer.appendTrailer()
+        let expected: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
+            + [0, 0, 0, 0] + [0, 0, 0, 0]  // flags, extension length
+            + [0, 3]  // field count
+            + [0, 0, 0, 4, 0, 0, 0, 7]  // int4 7
+            + [0, 0, 0, 2, 0x68, 0x69]  // "hi"
+            + [0xFF, 0xFF, 0xFF, 0xFF]  // NULL
+            + [0xFF, 0xFF]  // trailer
+        #expect(writer.buffer == expected)
+    }
+
+    @Test func unreachableServerGivesUpAfterTheTotalWait() async throws {
+        let backoff = PostgresConfiguration.Backoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100), maximumTotalWait: .milliseconds(400))
+        let configuration = try PostgresConfiguration("postgres://nobody@127.0.0.1:1/none", backoff: backoff)
+        let pool = PostgresPool(configuration: configuration, maximumConnections: 1, logger: TestDatabase.logger)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: PostgresError.self) { try await pool.withConnection { _ in 1 } }
+        let elapsed = clock.now - start
+        #expect(error?.kind == .connection)
+        #expect(error?.message.contains("127.0.0.1") == true)
+        #expect(elapsed >= .milliseconds(100))  // it did wait and retry
+        // The failed slot was released: the pool is empty again.
+        #expect(await pool.statistics.open == 0)
+        await pool.close()
     }
 }

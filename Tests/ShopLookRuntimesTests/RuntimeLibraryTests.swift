@@ -1,4 +1,5 @@
 import Foundation
+import ShopLookTestSupport
 import Testing
 @testable import ShopLookRuntimes
 
@@ -6,7 +7,7 @@ import Testing
 struct RuntimeLibraryTests {
     @Test("a missing library file is a typed error naming the file and Deploy/fetch-models")
     func missingLibrary() throws {
-        let dir = TestEnvironment.scratchDirectory()
+        let dir = TestPaths.scratchDirectory("shoplook-runtimes-tests")
         defer { try? FileManager.default.removeItem(at: dir) }
         let error = #expect(throws: RuntimeError.self) {
             try RuntimeLibrary.open(.liteRt, modelsDirectory: dir.path)
@@ -33,7 +34,7 @@ struct RuntimeLibraryTests {
 
     @Test("a file that is not a shared library gives the dlopen error text")
     func notALibrary() throws {
-        let dir = TestEnvironment.scratchDirectory()
+        let dir = TestPaths.scratchDirectory("shoplook-runtimes-tests")
         defer { try? FileManager.default.removeItem(at: dir) }
         let fake = dir.appendingPathComponent("libfake.so")
         try Data("this is not an ELF file, just text\n".utf8).write(to: fake)
@@ -56,7 +57,7 @@ struct RuntimeLibraryTests {
 
     @Test("ONNX Runtime library path: unversioned name first, else the highest version")
     func versionedLibraryName() throws {
-        let dir = TestEnvironment.scratchDirectory()
+        let dir = TestPaths.scratchDirectory("shoplook-runtimes-tests")
         defer { try? FileManager.default.removeItem(at: dir) }
         let ortDir = dir.appendingPathComponent("onnxruntime")
         try FileManager.default.createDirectory(at: ortDir, withIntermediateDirectories: true)
@@ -69,25 +70,9 @@ struct RuntimeLibraryTests {
         #expect(RuntimeLibrary.defaultLibraryPath(.onnxRuntime, modelsDirectory: dir.path) == ortDir.appendingPathComponent("libonnxruntime.so").path)
     }
 
-    @Test("loading the wrong library as ONNX Runtime is a clear error, not a crash")
-    func wrongLibraryForOnnx() throws {
-        try requireModels(.liteRt)
-        let library = try RuntimeLibrary.open(path: TestEnvironment.liteRtLibraryPath)
-        #expect(throws: RuntimeError.self) { try OnnxRuntime(library: library) }
-        do {
-            _ = try OnnxRuntime(library: library)
-        } catch {
-            guard case let .symbolMissing(_, symbol, _) = error else {
-                Issue.record("expected .symbolMissing, got \(error)")
-                return
-            }
-            #expect(symbol == "OrtGetApiBase")
-        }
-    }
-
     @Test("requireModels names what is missing and says to run Deploy/fetch-models")
     func requireModelsMessage() {
-        let error = ModelsUnavailable(missing: ["/nowhere/litert/libLiteRt.so"])
+        let error = MissingModelFiles(missing: ["/nowhere/litert/libLiteRt.so"])
         #expect(error.description.contains("/nowhere/litert/libLiteRt.so"))
         #expect(error.description.contains("Deploy/fetch-models"))
     }

@@ -111,6 +111,13 @@ public enum TestPaths {
                 + "with `swift build --build-tests`, or set SHOPLOOK_BIN_DIR")
     }
 
+    /// A new empty directory under the system's temporary directory, named `prefix-<UUID>`.
+    public static func scratchDirectory(_ prefix: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
     /// The package root, from this file's path.
     public static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -17,6 +17,11 @@ public enum TestImages {
         return try JPEGEncoder(quality: 92).encode(try RGBImage(width: 120, height: 160, pixels: pixels))
     }
 
+    /// A 32×24 JPEG of one colour (red `red`, green 40, blue 200): a file that only has to be a JPEG of its own.
+    public static func solid(red: UInt8) throws -> [UInt8] {
+        try JPEGEncoder().encode(RGBImage(width: 32, height: 24, fill: RGBColor(r: red, g: 40, b: 200)))
+    }
+
     /// `count` different JPEG files (so `count` different image ids) of the photos in `directory`, taken in
     /// turn: each re-encoded with its top-left 16×16 block (one JPEG MCU) painted a grey of its own.
     public static func photoVariants(of files: [String], in directory: URL, count: Int) throws -> [[UInt8]] {

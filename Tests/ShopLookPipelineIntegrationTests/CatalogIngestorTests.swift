@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookKafka
+import ShopLookPipeline
+import ShopLookPostgres
+import ShopLookTestSupport
+import Testing
+
+@Suite(.serialized, .requiresDatabase, .requiresBroker) struct CatalogIngestorTests {
+    let logger: Logger = {
+        var logger = Logger(label: "ingest-test")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    @Test func ingestsFoldersAndCSVOnceAndRejectsNonJPEGs() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
+        let catalog = root.appendingPathComponent("catalog")
+        for category in ["shirt", "skirt", "hat"] {
+            try FileManager.default.createDirectory(at: catalog.appendingPathComponent(category), withIntermediateDirectories: true)
+        }
+        try Data(TestImages.solid(red: 10)).write(to: catalog.appendingPathComponent("shirt/a.jpg"))
+        try Data(TestImages.solid(red: 20)).write(to: catalog.appendingPathComponent("skirt/b.jpg"))
+        try Data(TestImages.solid(red: 30)).write(to: catalog.appendingPathComponent("hat/c.jpg"))
+        try Data(TestImages.solid(red: 10)).write(to: catalog.appendingPathComponent("skirt/copy-of-a.jpg"))
+        try Data("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8).write(to: catalog.appendingPathComponent("shirt/d.gif"))
+        try Data(TestImages.solid(red: 40)).write(to: root.appendingPathComponent("e.jpg"))
+        try "product_id,title,url,category,image_path\nsku-1,\"Blue tee, slim\",https://shop.example/sku-1,t-shirt,e.jpg\n"
+            .write(to: root.appendingPathComponent("products.csv"), atomically: true, encoding: .utf8)
+
+        let items = try IngestSources.items(from: [catalog.path, root.appendingPathComponent("products.csv").path])
+        #expect(items.count == 6)
+        #expect(items.first { $0.file.lastPathComponent == "a.jpg" }?.category == "shirt")
+        #expect(items.first { $0.file.lastPathComponent == "a.jpg" }?.productID == "catalog/shirt/a")
+        #expect(items.last?.productID == "sku-1" && items.last?.title == "Blue tee, slim")
+
+        let topics = ShopLookTopics(prefix: "ingest.")
+        let broker = try await TestBroker(topics: [topics.newImage: 3])
+        defer { broker.stop() }
+        try await TestDatabase.withMigratedSchema { schema in
+            let pool = PostgresPool(configuration: try schema.configuration(), maximumConnections: 4, logger: logger)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger)
+            let codec = try MessageCodec()
+            let ingestor = CatalogIngestor(
+                store: try FileBlobStore(root: root.appendingPathComponent("blobs")), pool: pool, producer: producer, codec: codec,
+                topics: topics)
+            let summary = try await ingestor.ingest(items, concurrency: 3)
+            #expect(summary.new == 4)
+            #expect(summary.duplicate == 1)
+            #expect(summary.rejected.map(\.reason) == ["unsupported format: gif (expected JPEG or PNG)"])
+
+            let counts = try await pool.withConnection { connection in
+                try await connection.query(
+                    """
+                    SELECT (SELECT count(*) FROM images), (SELECT count(*) FROM products), (SELECT count(*) FROM product_images),
+                           (SELECT super_category FROM products WHERE product_id = 'sku-1'),
+                           (SELECT super_category FROM products WHERE product_id = 'catalog/hat/c')
+                    """)[0]
+            }
+            #expect(try counts.decode(Int.self, at: 0) == 4)
+            #expect(try counts.decode(Int.self, at: 1) == 5)
+            #expect(try counts.decode(Int.self, at: 2) == 5)
+            #expect(try counts.decode(String?.self, at: 3) == "upper")
+            #expect(try counts.decode(String?.self, at: 4) == nil)
+
+            let consumer = try KafkaConsumer(
+                configuration: broker.consumerConfiguration(group: "check"), topics: [topics.newImage], logger: logger)
+            let messages = try await withTimeout(.seconds(30), "new-image messages") {
+                var messages: [NewImageMessage] = []
+                while messages.count < 5, let record = try await consumer.next() {
+                    messages.append(try codec.decode(NewImageMessage.self, from: record.value))
+                }
+                return messages
+            }
+            // Four new images plus the copy of a.jpg, re-queued because its image was still new.
+            #expect(Set(messages.map(\.imageID)).count == 4)
+            #expect(messages.allSatisfy { $0.source == .catalog && $0.blobKey == $0.imageID })
+
+            // A second run finds everything again, taking nothing new in. Paced at 20 uploads per second, its
+            // sixth upload starts no earlier than 5 / 20 s after the first.
+            let started = ContinuousClock.now
+            let again = try await ingestor.ingest(items, concurrency: 3, rate: 20)
+            #expect(again.new == 0 && again.duplicate == 5)
+            #expect(ContinuousClock.now - started >= .milliseconds(250))
+            try await consumer.close()
+            try await producer.close()
+            await pool.close()
+        }
+        try? FileManager.default.removeItem(at: root)
+    }
+}

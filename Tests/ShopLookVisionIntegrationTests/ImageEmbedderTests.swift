@@ -1,0 +1,76 @@
+import Foundation
+import ShopLookImaging
+import ShopLookRuntimes
+import ShopLookTestSupport
+import ShopLookVision
+import Testing
+
+/// The embedder on real models (fetched by Deploy/fetch-models) and real photos (scikit-image's, shipped
+/// in the fetched test data with reference outputs computed by onnxruntime's Python package).
+@Suite(.requiresModels) struct ImageEmbedderTests {
+    static var models: ModelFiles { TestModelFiles.files }
+
+    func photo(seed: Int) throws -> RGBImage {
+        var pixels = [UInt8](repeating: 0, count: 300 * 200 * 3)
+        for y in 0..<200 {
+            for x in 0..<300 {
+                let index = (y * 300 + x) * 3
+                pixels[index] = UInt8((x * (seed + 1) + y) % 256)
+                pixels[index + 1] = UInt8((y * 3 + seed * 40) % 256)
+                pixels[index + 2] = (x / 20 + y / 20 + seed) % 2 == 0 ? 230 : 20
+            }
+        }
+        return try RGBImage(width: 300, height: 200, pixels: pixels)
+    }
+
+    @Test func embeddingsAreDeterministicUnitNormAndIndependentOfBatching() async throws {
+        let embedder = try ImageEmbedder(models: Self.models, framing: .pad, maximumBatch: 4)
+        let images = try (0..<5).map { try photo(seed: $0) }
+        let first = try await embedder.embed(images)
+        let again = try await embedder.embed(images)
+        let single = try await embedder.embed([images[4]])
+        #expect(first.count == 5)
+        for (a, b) in zip(first, again) { #expect(a.vector == b.vector) }
+        for embedding in first {
+            #expect(embedding.vector.count == 1280 && embedding.logits.count == 1000)
+            let norm = embedding.vector.map { $0 * $0 }.reduce(0, +).squareRoot()
+            #expect(abs(norm - 1) < 1e-4)
+        }
+        let batchedVersusSingle = zip(first[4].vector, single[0].vector).map { abs($0 - $1) }.max()!
+        #expect(batchedVersusSingle < 1e-4)
+        #expect(first[0].vector != first[1].vector)
+    }
+
+    @Test func matchesTheReferenceRuntimeOnARealPhoto() async throws {
+        let testdata = Self.models.directory.appendingPathComponent("testdata")
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: testdata.appendingPathComponent("reference-embeddings.json"))) as! [String: Any]
+        let photos = reference["photos"] as! [String: [String: Any]]
+        let embedder = try ImageEmbedder(models: Self.models, framing: .centerCrop)
+        for name in ["chelsea.jpg", "coffee.jpg"] {
+            let bytes = [UInt8](try Data(contentsOf: testdata.appendingPathComponent(name)))
+            let image = try JPEGDecoder().decode(bytes)
+            let embedding = try await embedder.embed([image])[0]
+            let expected = (photos[name]!["features"] as! [Double]).map(Float.init)
+            let cosine = zip(embedding.vector, expected).map { $0 * $1 }.reduce(0, +)
+            // Resampling differs from Pillow's (which antialiases); the features must still agree closely.
+            #expect(cosine > 0.95, "\(name): cosine \(cosine)")
+            let top = embedding.logits.indices.max { embedding.logits[$0] < embedding.logits[$1] }!
+            #expect((photos[name]!["top5"] as! [Int]).prefix(3).contains(top), "\(name): top class \(top)")
+        }
+    }
+
+    @Test func matchesTheReferenceRuntimeExactlyWithoutResampling() async throws {
+        let testdata = Self.models.directory.appendingPathComponent("testdata")
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: testdata.appendingPathComponent("reference-embeddings.json"))) as! [String: Any]
+        let expected = (reference["photos"] as! [String: [String: Any]])["chelsea-224.jpg"]!
+        let image = try JPEGDecoder().decode([UInt8](try Data(contentsOf: testdata.appendingPathComponent("chelsea-224.jpg"))))
+        #expect(image.width == 224 && image.height == 224)
+        let embedding = try await ImageEmbedder(models: Self.models, framing: .centerCrop).embed([image])[0]
+        let features = (expected["features"] as! [Double]).map(Float.init)
+        let logits = (expected["logits"] as! [Double]).map(Float.init)
+        let featureError = zip(embedding.vector, features).map { abs($0 - $1) }.max()!
+        let logitError = zip(embedding.logits, logits).map { abs($0 - $1) }.max()!
+        #expect(featureError < 1e-4, "max feature difference \(featureError)")
+        #expect(logitError < 1e-2, "max logit difference \(logitError)")
+    }
+}
