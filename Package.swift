@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "shoplook-pose-worker", targets: ["shoplook-pose-worker"]),
         .executable(name: "shoplook-detect-worker", targets: ["shoplook-detect-worker"]),
         .executable(name: "shoplook-embed-worker", targets: ["shoplook-embed-worker"]),
+        .executable(name: "shoplook-searcher", targets: ["shoplook-searcher"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
@@ -92,6 +93,32 @@ let package = Package(
             name: "shoplook-imaging-bench",
             dependencies: ["ShopLookImaging", "ShopLookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/ImagingBench"
+        ),
+        // The searcher process: shard ownership through the consumer group on `embedded`, loading (snapshot or
+        // PostgreSQL), live changes, snapshots, the search and reindex endpoints. No model code.
+        .target(
+            name: "ShopLookSearcher",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookSearch", "ShopLookServices",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoplook-searcher",
+            dependencies: [
+                "ShopLookSearcher", "ShopLookSearch", "ShopLookCommandSupport", "ShopLookServices", "ShopLookCore", "ShopLookKafka",
+                "ShopLookPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
@@ -239,6 +266,14 @@ let package = Package(
         .testTarget(
             name: "ShopLookVisionIntegrationTests",
             dependencies: ["ShopLookVision", "ShopLookImaging", "ShopLookRuntimes", "ShopLookTestSupport"]
+        ),
+        // Searcher processes on a real broker and PostgreSQL (two of them for rebalances).
+        .testTarget(
+            name: "ShopLookSearcherIntegrationTests",
+            dependencies: [
+                "ShopLookSearch", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ShopLookPipelineIntegrationTests",

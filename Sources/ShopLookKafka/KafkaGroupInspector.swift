@@ -30,6 +30,22 @@ public final class KafkaGroupInspector: Sendable {
     }
 }
 
+extension KafkaGroupInspector {
+    /// The low and high watermarks of `partitions` (the first offset the broker still keeps and the next offset
+    /// to be written): where a consumer can start, and what a snapshot's offset must not be older than.
+    public func watermarks(
+        _ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)
+    ) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+        let client = self.client
+        let milliseconds = Int32(timeout.milliseconds)
+        return try await runBlocking {
+            var result: [KafkaTopicPartition: (low: Int64, high: Int64)] = [:]
+            for partition in partitions { result[partition] = try client.watermarks(partition, timeoutMilliseconds: milliseconds) }
+            return result
+        }
+    }
+}
+
 /// How far a group is behind on one partition.
 public struct PartitionLag: Sendable, Equatable {
     public var partition: KafkaTopicPartition

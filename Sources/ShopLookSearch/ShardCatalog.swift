@@ -134,8 +134,9 @@ public final class ShardCatalog: Sendable {
         return answer
     }
 
-    /// Installs a loaded index and its articles (from a snapshot) under `key`.
-    func restore(_ key: ShardIndexKey, index: CategoryIndex, articles: [(Int64, ShardArticle)]) {
+    /// Installs a built index and its articles (from a snapshot, or a rebuild from PostgreSQL) under `key`,
+    /// which holds nothing yet.
+    public func install(_ key: ShardIndexKey, index: CategoryIndex, articles: [(Int64, ShardArticle)]) {
         state.withLock { state in
             state.indexes[key] = index
             for (id, article) in articles { Self.record(article, key: key, id: id, in: &state) }

@@ -71,7 +71,7 @@ public struct ShardSnapshotStore: Sendable {
                 index = try ExactVectorFile.read(
                     try SnapshotFiles.verifiedData(snapshot.appendingPathComponent(entry.indexFile), entry.indexSHA256), policy: policy)
             }
-            catalog.restore(entry.key, index: index, articles: articles.map { (Int64($0.key)!, $0.value) })
+            catalog.install(entry.key, index: index, articles: articles.map { (Int64($0.key)!, $0.value) })
         }
         catalog.advance(to: manifest.nextOffset)
         return (catalog, manifest)

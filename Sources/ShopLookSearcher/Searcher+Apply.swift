@@ -1,0 +1,82 @@
+import ShopLookCore
+import ShopLookKafka
+import ShopLookSearch
+
+extension Searcher {
+    /// What one `embedded` record asks.
+    enum Change {
+        case upsert(EmbeddedMessage)
+        /// A tombstone: the article (every model version of it) leaves the shard.
+        case remove(articleID: String)
+        /// A record that is neither (logged and counted).
+        case invalid
+    }
+
+    func change(in message: KafkaMessage) -> Change {
+        if message.value.isEmpty {
+            guard let key = message.key, let articleID = String(validating: key, as: UTF8.self), SHA256.isHexDigest(articleID) else {
+                logger.error("tombstone without an article id as key at \(message.topic)[\(message.partition)]@\(message.offset)")
+                return .invalid
+            }
+            return .remove(articleID: articleID)
+        }
+        do {
+            return .upsert(try codec.decode(EmbeddedMessage.self, from: message.value))
+        } catch {
+            logger.error("invalid embedded record at \(message.topic)[\(message.partition)]@\(message.offset): \(error)")
+            return .invalid
+        }
+    }
+
+    /// Applies a batch in partition order: the upserts' vectors are read from PostgreSQL in one query first.
+    func apply(_ batch: [KafkaMessage]) async throws {
+        let changes = batch.map { change(in: $0) }
+        var wanted: [(articleID: String, modelVersion: String)] = []
+        for case .upsert(let message) in changes { wanted.append((message.articleID, message.modelVersion)) }
+        let rows = try await source.vectors(of: wanted)
+        var applied: [Int: Int] = [:]
+        for (message, change) in zip(batch, changes) {
+            let shard = Int(message.partition)
+            guard let catalog = owned.catalog(shard) else { continue }
+            switch change {
+            case .upsert(let embedded):
+                // Absent: no longer live (its product was removed); the tombstone follows or came first.
+                if let row = rows[ArticleVersionKey(articleID: embedded.articleID, modelVersion: embedded.modelVersion)] {
+                    upsert(row, into: catalog)
+                }
+            case .remove(let articleID):
+                catalog.removeArticle(articleID)
+            case .invalid:
+                metrics.invalid.increment()
+            }
+            catalog.advance(to: message.offset + 1)
+            applied[shard, default: 0] += 1
+        }
+        for (shard, count) in applied { owned.noteChanges(shard, count: count) }
+        metrics.applied.increment(by: batch.count)
+    }
+
+    private func upsert(_ row: ShardVectorSource.Row, into catalog: ShardCatalog) {
+        do {
+            if let wantsTraining = try catalog.upsert(row.article, vector: row.vector) { train(wantsTraining, shard: catalog.shard, key: row.article.indexKey) }
+        } catch {
+            logger.error("shard \(catalog.shard): article \(row.article.articleID) not added: \(error)")
+        }
+    }
+
+    /// Trains a category that reached the threshold, in the background (it answers exactly meanwhile).
+    private func train(_ index: CategoryIndex, shard: Int, key: ShardIndexKey) {
+        let logger = self.logger
+        Task {
+            do {
+                guard let report = try await index.trainFromExact() else { return }
+                logger.info(
+                    "shard \(shard) \(key): trained IVF-PQ (nlist \(report.configuration.nlist), m \(report.configuration.m)) on \(report.vectors) vectors in \(report.buildTime), \(report.replayedChanges) changes replayed")
+            } catch SearchError.rebuildInProgress {
+                return
+            } catch {
+                logger.error("shard \(shard) \(key): training failed: \(error)")
+            }
+        }
+    }
+}

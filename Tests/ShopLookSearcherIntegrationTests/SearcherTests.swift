@@ -1,0 +1,151 @@
+import Foundation
+import ShopLookCore
+import ShopLookSearch
+import ShopLookTestSupport
+import Synchronization
+import Testing
+
+/// The searcher as a process on a real broker and PostgreSQL: loading, live inserts, removals, recovery after
+/// SIGKILL, reindex under load, and shards moving between two searchers.
+@Suite(.serialized, .requiresDatabase, .requiresExecutables("shoplook-broker", "shoplook-searcher", "shoplook"))
+struct SearcherTests {
+    /// Polls searches until `done` holds for the answer (a change is visible only through a search).
+    func waitForSearch(
+        _ fixture: SearcherFixture, _ vector: [Float], _ what: String, until done: @escaping @Sendable ([WireHit]) -> Bool
+    ) async throws -> [WireHit] {
+        try await withTimeout(.seconds(30), what) {
+            while true {
+                let (hits, answered) = try await fixture.search(vector)
+                if answered == Array(0..<SearcherFixture.shards), done(hits) { return hits }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    @Test func servesLiveChangesRemovalsAndRecoversExactlyAfterSIGKILL() async throws {
+        try await SearcherFixture.with { fixture in
+            try await fixture.insertArticles(0..<600)
+            let (searcher, _) = try await fixture.startSearcher()
+            let first = try await fixture.waitForDirectory("every shard published") { $0.count == SearcherFixture.shards }
+
+            // Rebuilt from PostgreSQL (each shard holds ~150 vectors: over the threshold, so trained).
+            let (hits, answered) = try await fixture.search(SearcherFixture.vector(7))
+            #expect(answered == [0, 1, 2, 3], "every shard answers once")
+            #expect(hits.first?.articleID == SearcherFixture.articleID(7) && (hits.first?.score ?? 0) > 0.99)
+            #expect(hits.first?.productID == SearcherFixture.productID(7))
+
+            // Live inserts: searchable once announced on embedded.
+            try await fixture.insertArticles(600..<900)
+            let announced = ContinuousClock.now
+            try await fixture.announce(600..<900)
+            _ = try await waitForSearch(fixture, SearcherFixture.vector(899), "a new article is searchable") {
+                $0.first?.articleID == SearcherFixture.articleID(899)
+            }
+            #expect(ContinuousClock.now - announced < .seconds(5))
+
+            // Removal: product P3 (articles 6 and 7) disappears from answers.
+            let output = try await fixture.removeProducts(["P3"])
+            #expect(output.contains("removed 1 product(s); 2 article tombstone(s)"))
+            _ = try await waitForSearch(fixture, SearcherFixture.vector(7), "a removed product leaves the answers") { hits in
+                !hits.contains { $0.productID == "P3" }
+            }
+
+            // Reindex under a steady search load: no search fails, recall does not drop.
+            let failures = Mutex<[String]>([]), searches = Mutex(0)
+            let load = Task {
+                while !Task.isCancelled {
+                    do {
+                        let (_, answered) = try await fixture.search(SearcherFixture.vector(Int.random(in: 0..<600)))
+                        if answered != [0, 1, 2, 3] { failures.withLock { $0.append("answered \(answered)") } }
+                    } catch {
+                        // The test's own cancellation of the load cancels the request in flight: not a failure.
+                        if Task.isCancelled { break }
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                    searches.withLock { $0 += 1 }
+                }
+            }
+            let owner = try #require(first[0]?.owner)
+            let reports: [ReindexReportView] = try await fixture.post("http://\(owner)/v1/reindex", [String: Int]())
+            load.cancel()
+            _ = await load.value
+            #expect(reports.count == SearcherFixture.shards)
+            for report in reports {
+                let before = try #require(report.recall_before), after = try #require(report.recall_after)
+                #expect(after >= before, "shard \(report.shard): recall \(before) → \(after)")
+                #expect(after >= 0.9)
+            }
+            #expect(failures.withLock { $0 }.isEmpty && searches.withLock { $0 } > 0, "\(failures.withLock { $0.prefix(3) })")
+
+            // SIGKILL between snapshots, a change the snapshots may not have, then recovery.
+            try await fixture.insertArticles(900..<920)
+            try await fixture.announce(900..<920)
+            _ = try await waitForSearch(fixture, SearcherFixture.vector(919), "the last article is searchable") {
+                $0.first?.articleID == SearcherFixture.articleID(919)
+            }
+            searcher.send(SIGKILL)
+            #expect(await searcher.exit() == .signalled(SIGKILL))
+            let (restarted, _) = try await fixture.startSearcher()
+            let recovered = try await fixture.waitForDirectory("every shard published again") { rows in
+                rows.count == SearcherFixture.shards && rows.allSatisfy { $0.value.generation > (first[$0.key]?.generation ?? 0) }
+            }
+            #expect(recovered.count == SearcherFixture.shards)
+            // Each shard holds exactly PostgreSQL's live vectors: none missing, none twice, no removed one.
+            let live = try await fixture.liveArticles()
+            for probe in [0, 7, 100, 333, 620, 919] {
+                let (hits, answered) = try await fixture.search(SearcherFixture.vector(probe), k: 1000)
+                #expect(answered == [0, 1, 2, 3])
+                #expect(hits.count == Set(hits.map(\.articleID)).count, "no article twice")
+                #expect(Set(hits.map(\.articleID)) == live.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+            }
+            restarted.send(SIGTERM)
+            #expect(await restarted.exit() == .exited(0))
+            #expect(try await fixture.directory().isEmpty, "a stopped searcher unpublishes its shards")
+        }
+    }
+
+    @Test func shardsMoveBetweenTwoSearchersAndNoSearchCountsAShardTwice() async throws {
+        try await SearcherFixture.with { fixture in
+            try await fixture.insertArticles(0..<200)
+            let (a, addressA) = try await fixture.startSearcher()
+            try await fixture.waitForDirectory("A owns every shard") { $0.count == SearcherFixture.shards }
+
+            // Searches all along; each must count every answered shard once.
+            let doubled = Mutex(0), partial = Mutex(0), complete = Mutex(0)
+            let load = Task {
+                while !Task.isCancelled {
+                    guard let (_, answered) = try? await fixture.search(SearcherFixture.vector(Int.random(in: 0..<200))) else { continue }
+                    if Set(answered).count != answered.count { doubled.withLock { $0 += 1 } }
+                    if answered == [0, 1, 2, 3] { complete.withLock { $0 += 1 } } else { partial.withLock { $0 += 1 } }
+                }
+            }
+            let (b, addressB) = try await fixture.startSearcher()
+            let split = try await fixture.waitForDirectory("the shards are split between A and B") { rows in
+                rows.count == SearcherFixture.shards && Set(rows.values.map(\.owner)) == [addressA, addressB]
+            }
+            #expect(split.values.filter { $0.owner == addressB }.count >= 1)
+
+            a.send(SIGTERM)
+            #expect(await a.exit() == .exited(0))
+            try await fixture.waitForDirectory("B owns every shard") { rows in
+                rows.count == SearcherFixture.shards && rows.values.allSatisfy { $0.owner == addressB }
+            }
+            let (hits, answered) = try await fixture.search(SearcherFixture.vector(42))
+            #expect(answered == [0, 1, 2, 3] && hits.first?.articleID == SearcherFixture.articleID(42))
+            load.cancel()
+            _ = await load.value
+            #expect(doubled.withLock { $0 } == 0, "no search counted a shard twice")
+            #expect(complete.withLock { $0 } > 0)
+            b.send(SIGTERM)
+            #expect(await b.exit() == .exited(0))
+        }
+    }
+}
+
+/// A ``ReindexReport`` as the endpoint writes it.
+struct ReindexReportView: Decodable {
+    var shard: Int
+    var vectors: Int
+    var recall_before: Double?
+    var recall_after: Double?
+}
