@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ShopLookImaging", targets: ["ShopLookImaging"]),
         .library(name: "ShopLookIndex", targets: ["ShopLookIndex"]),
         .library(name: "ShopLookStreaming", targets: ["ShopLookStreaming"]),
+        .library(name: "ShopLookSearchClient", targets: ["ShopLookSearchClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,6 +87,18 @@ let package = Package(
         // The searcher's shard holder: per shard, super-category and model version an index that is exact until it
         // can train its IVF-PQ, rebuilt beside the serving one (training, reindex) with the changes replayed.
         .target(name: "ShopLookSearch", dependencies: ["ShopLookCore", "ShopLookIndex", "ShopLookBLAS"]),
+        // The caller's side of search: the shard directory (searcher_shards), one HTTP request per owner over pooled
+        // keep-alive connections, and the merge that keeps only answers of the generation the directory names.
+        .target(
+            name: "ShopLookSearchClient",
+            dependencies: [
+                "ShopLookSearch", "ShopLookCore", "ShopLookPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
         .target(
             name: "ShopLookVision",
@@ -175,6 +188,20 @@ let package = Package(
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "ShopLookCore", "CPNG"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookCore"]),
         .testTarget(name: "ShopLookSearchTests", dependencies: ["ShopLookSearch", "ShopLookIndex", "ShopLookCore"]),
+        // The merge without I/O; the HTTP transport and the client against an in-test Hummingbird server.
+        .testTarget(
+            name: "ShopLookSearchClientTests",
+            dependencies: [
+                "ShopLookSearchClient", "ShopLookSearch", "ShopLookCore", "ShopLookTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // ShardDirectory against PostgreSQL (skipped without SHOPLOOK_TEST_DATABASE_URL).
+        .testTarget(
+            name: "ShopLookSearchClientIntegrationTests",
+            dependencies: ["ShopLookSearchClient", "ShopLookPostgres", "ShopLookTestSupport"]
+        ),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
