@@ -195,6 +195,7 @@ let package = Package(
                 "ShopLookSearchClient", "ShopLookSearch", "ShopLookCore", "ShopLookTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // ShardDirectory against PostgreSQL (skipped without SHOPLOOK_TEST_DATABASE_URL).

@@ -6,11 +6,15 @@ struct ConnectionPoolStateTests {
     @Test func reusesTheWarmestIdleConnectionAndOpensWhenNoneIsIdle() throws {
         var pool = ConnectionPoolState<String>(maximumIdlePerOwner: 2)
         guard case .open(let first) = pool.lease(owner: "a") else { Issue.record("expected open"); return }
-        #expect(pool.opened(id: first, owner: "a", "c1"))
+        let outcome8 = pool.opened(id: first, owner: "a", "c1")
+        #expect(outcome8)
         guard case .open(let second) = pool.lease(owner: "a") else { Issue.record("expected open while c1 is leased"); return }
-        #expect(pool.opened(id: second, owner: "a", "c2"))
-        #expect(pool.release(id: first, reusable: true) == false)
-        #expect(pool.release(id: second, reusable: true) == false)
+        let outcome11 = pool.opened(id: second, owner: "a", "c2")
+        #expect(outcome11)
+        let outcome13 = pool.release(id: first, reusable: true)
+        #expect(outcome13 == false)
+        let outcome15 = pool.release(id: second, reusable: true)
+        #expect(outcome15 == false)
         #expect(pool.statistics == (2, 2, 0))
         guard case .use(let id, let connection) = pool.lease(owner: "a") else { Issue.record("expected reuse"); return }
         #expect(id == second && connection == "c2")
@@ -23,12 +27,16 @@ struct ConnectionPoolStateTests {
         var ids: [Int] = []
         for name in ["c1", "c2", "c3"] {
             guard case .open(let id) = pool.lease(owner: "a") else { Issue.record("expected open"); return }
-            #expect(pool.opened(id: id, owner: "a", name))
+            let outcome29 = pool.opened(id: id, owner: "a", name)
+            #expect(outcome29)
             ids.append(id)
         }
-        #expect(pool.release(id: ids[0], reusable: false) == true)
-        #expect(pool.release(id: ids[1], reusable: true) == false)
-        #expect(pool.release(id: ids[2], reusable: true) == true)
+        let outcome33 = pool.release(id: ids[0], reusable: false)
+        #expect(outcome33 == true)
+        let outcome35 = pool.release(id: ids[1], reusable: true)
+        #expect(outcome35 == false)
+        let outcome37 = pool.release(id: ids[2], reusable: true)
+        #expect(outcome37 == true)
         #expect(pool.statistics == (1, 1, 0))
         pool.closed(id: ids[1])
         #expect(pool.statistics == (0, 0, 0))
@@ -42,8 +50,10 @@ struct ConnectionPoolStateTests {
         guard case .open(let opening) = pool.lease(owner: "b") else { return }
         _ = pool.release(id: idle, reusable: true)
         #expect(Set(pool.shutdown()) == ["idle", "leased"])
-        #expect(pool.opened(id: opening, owner: "b", "late") == false)
-        #expect(pool.release(id: leased, reusable: true) == true)
+        let outcome52 = pool.opened(id: opening, owner: "b", "late")
+        #expect(outcome52 == false)
+        let outcome54 = pool.release(id: leased, reusable: true)
+        #expect(outcome54 == true)
         guard case .fail = pool.lease(owner: "a") else { Issue.record("expected fail after shutdown"); return }
     }
 
