@@ -37,7 +37,10 @@ struct ShardDirectoryTests {
             await pool.close()
         }
     }
+}
 
+/// Needs no server: nothing listens on port 1.
+struct ShardDirectoryErrorTests {
     @Test func anUnreachableDatabaseIsADirectoryError() async throws {
         let pool = PostgresPool(
             configuration: try PostgresConfiguration(

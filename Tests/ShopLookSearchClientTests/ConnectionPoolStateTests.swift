@@ -6,15 +6,15 @@ struct ConnectionPoolStateTests {
     @Test func reusesTheWarmestIdleConnectionAndOpensWhenNoneIsIdle() throws {
         var pool = ConnectionPoolState<String>(maximumIdlePerOwner: 2)
         guard case .open(let first) = pool.lease(owner: "a") else { Issue.record("expected open"); return }
-        let outcome8 = pool.opened(id: first, owner: "a", "c1")
-        #expect(outcome8)
+        let registered1 = pool.opened(id: first, owner: "a", "c1")
+        #expect(registered1)
         guard case .open(let second) = pool.lease(owner: "a") else { Issue.record("expected open while c1 is leased"); return }
-        let outcome11 = pool.opened(id: second, owner: "a", "c2")
-        #expect(outcome11)
-        let outcome13 = pool.release(id: first, reusable: true)
-        #expect(outcome13 == false)
-        let outcome15 = pool.release(id: second, reusable: true)
-        #expect(outcome15 == false)
+        let registered2 = pool.opened(id: second, owner: "a", "c2")
+        #expect(registered2)
+        let mustClose1 = pool.release(id: first, reusable: true)
+        #expect(mustClose1 == false)
+        let mustClose2 = pool.release(id: second, reusable: true)
+        #expect(mustClose2 == false)
         #expect(pool.statistics == (2, 2, 0))
         guard case .use(let id, let connection) = pool.lease(owner: "a") else { Issue.record("expected reuse"); return }
         #expect(id == second && connection == "c2")
@@ -27,16 +27,16 @@ struct ConnectionPoolStateTests {
         var ids: [Int] = []
         for name in ["c1", "c2", "c3"] {
             guard case .open(let id) = pool.lease(owner: "a") else { Issue.record("expected open"); return }
-            let outcome29 = pool.opened(id: id, owner: "a", name)
-            #expect(outcome29)
+            let registered3 = pool.opened(id: id, owner: "a", name)
+            #expect(registered3)
             ids.append(id)
         }
-        let outcome33 = pool.release(id: ids[0], reusable: false)
-        #expect(outcome33 == true)
-        let outcome35 = pool.release(id: ids[1], reusable: true)
-        #expect(outcome35 == false)
-        let outcome37 = pool.release(id: ids[2], reusable: true)
-        #expect(outcome37 == true)
+        let mustClose3 = pool.release(id: ids[0], reusable: false)
+        #expect(mustClose3 == true)
+        let mustClose4 = pool.release(id: ids[1], reusable: true)
+        #expect(mustClose4 == false)
+        let mustClose5 = pool.release(id: ids[2], reusable: true)
+        #expect(mustClose5 == true)
         #expect(pool.statistics == (1, 1, 0))
         pool.closed(id: ids[1])
         #expect(pool.statistics == (0, 0, 0))
@@ -50,10 +50,10 @@ struct ConnectionPoolStateTests {
         guard case .open(let opening) = pool.lease(owner: "b") else { return }
         _ = pool.release(id: idle, reusable: true)
         #expect(Set(pool.shutdown()) == ["idle", "leased"])
-        let outcome52 = pool.opened(id: opening, owner: "b", "late")
-        #expect(outcome52 == false)
-        let outcome54 = pool.release(id: leased, reusable: true)
-        #expect(outcome54 == true)
+        let registered4 = pool.opened(id: opening, owner: "b", "late")
+        #expect(registered4 == false)
+        let mustClose6 = pool.release(id: leased, reusable: true)
+        #expect(mustClose6 == true)
         guard case .fail = pool.lease(owner: "a") else { Issue.record("expected fail after shutdown"); return }
     }
 
