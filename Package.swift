@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ShopLookImaging", targets: ["ShopLookImaging"]),
         .library(name: "ShopLookIndex", targets: ["ShopLookIndex"]),
         .library(name: "ShopLookStreaming", targets: ["ShopLookStreaming"]),
+        .library(name: "ShopLookSearchClient", targets: ["ShopLookSearchClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -118,6 +119,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        // The caller's side of search: the shard directory (searcher_shards), one HTTP request per owner over pooled
+        // keep-alive connections, and the merge that keeps only answers of the generation the directory names.
+        .target(
+            name: "ShopLookSearchClient",
+            dependencies: [
+                "ShopLookSearch", "ShopLookCore", "ShopLookPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
@@ -246,6 +259,21 @@ let package = Package(
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookSearchTests", dependencies: ["ShopLookSearch", "ShopLookIndex", "ShopLookCore"]),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore", "CShopLookSIMD"], exclude: ["Fixtures"]),
+        // The merge without I/O; the HTTP transport and the client against an in-test Hummingbird server.
+        .testTarget(
+            name: "ShopLookSearchClientTests",
+            dependencies: [
+                "ShopLookSearchClient", "ShopLookSearch", "ShopLookCore", "ShopLookTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // ShardDirectory against PostgreSQL (skipped without SHOPLOOK_TEST_DATABASE_URL).
+        .testTarget(
+            name: "ShopLookSearchClientIntegrationTests",
+            dependencies: ["ShopLookSearchClient", "ShopLookPostgres", "ShopLookTestSupport"]
+        ),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
         .testTarget(name: "ShopLookPipelineTests", dependencies: ["ShopLookPipeline", "ShopLookTestSupport"]),
