@@ -212,7 +212,8 @@ let package = Package(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
-                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookBLAS",
+                "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookBLAS", "ShopLookSearch",
+                "ShopLookSearchClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

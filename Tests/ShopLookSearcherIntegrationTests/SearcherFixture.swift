@@ -210,6 +210,19 @@ struct SearcherFixture: Sendable {
         return try JSONDecoder().decode(Response.self, from: data)
     }
 
+    /// Runs `shoplook search --json` for article `index`'s vector; returns how it ended and what it printed.
+    func searchCommand(vectorOf index: Int, deadlineMs: Int = 2000) async throws -> (exit: TestProcess.Exit, output: String) {
+        let file = snapshots.deletingLastPathComponent().appendingPathComponent("query-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let line = ["vector": Self.vector(index).map(Double.init), "super_category": "upper", "model": Self.modelVersion] as [String: Any]
+        try JSONSerialization.data(withJSONObject: line).write(to: file)
+        let process = try TestProcess(
+            "shoplook", arguments: ["search", "--vector-file", file.path, "--database-url", schema.url, "--shards", String(Self.shards),
+                                    "--deadline-ms", String(deadlineMs), "--json"])
+        let exit = await process.exit()
+        return (exit, await process.output())
+    }
+
     /// Runs `shoplook remove` against this fixture.
     func removeProducts(_ ids: [String]) async throws -> String {
         let process = try TestProcess(

@@ -34,6 +34,12 @@ struct SearcherTests {
             #expect(hits.first?.articleID == SearcherFixture.articleID(7) && (hits.first?.score ?? 0) > 0.99)
             #expect(hits.first?.productID == SearcherFixture.productID(7))
 
+            // The same through `shoplook search` (the search client library): product title and link included.
+            let found = try await fixture.searchCommand(vectorOf: 7)
+            #expect(found.exit == .exited(0), "\(found.output)")
+            #expect(found.output.contains(#""article_id":"\#(SearcherFixture.articleID(7))""#))
+            #expect(found.output.contains(#""url":"https://shop.example/P3""#) && found.output.contains(#""partial":false"#))
+
             // Live inserts: searchable once announced on embedded.
             try await fixture.insertArticles(600..<900)
             let announced = ContinuousClock.now
@@ -85,6 +91,9 @@ struct SearcherTests {
             }
             searcher.send(SIGKILL)
             #expect(await searcher.exit() == .signalled(SIGKILL))
+            // Its shards do not answer now: the search says so and is partial (exit status 3).
+            let partial = try await fixture.searchCommand(vectorOf: 7, deadlineMs: 300)
+            #expect(partial.exit == .exited(3) && partial.output.contains(#""partial":true"#), "\(partial.output)")
             let (restarted, _) = try await fixture.startSearcher()
             let recovered = try await fixture.waitForDirectory("every shard published again") { rows in
                 rows.count == SearcherFixture.shards && rows.allSatisfy { $0.value.generation > (first[$0.key]?.generation ?? 0) }
