@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "shoplook-detect-worker", targets: ["shoplook-detect-worker"]),
         .executable(name: "shoplook-embed-worker", targets: ["shoplook-embed-worker"]),
         .executable(name: "shoplook-searcher", targets: ["shoplook-searcher"]),
+        .executable(name: "shoplook-search-bench", targets: ["shoplook-search-bench"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
@@ -89,6 +90,16 @@ let package = Package(
         // The searcher's shard holder: per shard, super-category and model version an index that is exact until it
         // can train its IVF-PQ, rebuilt beside the serving one (training, reindex) with the changes replayed.
         .target(name: "ShopLookSearch", dependencies: ["ShopLookCore", "ShopLookIndex", "ShopLookBLAS"]),
+        // Parts of Benchmarks/run-search-bench: a synthetic catalog, searches through the searchers and in process.
+        .executableTarget(
+            name: "shoplook-search-bench",
+            dependencies: [
+                "ShopLookSearch", "ShopLookSearchClient", "ShopLookCommandSupport", "ShopLookCore", "ShopLookPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SearchBench"
+        ),
         // The imaging hot path timed against baselines of the same run (Benchmarks/run-imaging-bench).
         .executableTarget(
             name: "shoplook-imaging-bench",
