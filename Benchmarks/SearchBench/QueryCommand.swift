@@ -27,7 +27,7 @@ struct QueryCommand: AsyncParsableCommand {
         let catalog = SyntheticCatalog(dimension: dimension)
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 2, logger: logger)
         let transport = HTTPSearchTransport(logger: logger)
-        let client = SearchClient(directory: ShardDirectory(pool: pool), transport: transport, shardCount: shards, logger: logger)
+        let client = SearchClient(directory: CachedShardDirectory(ShardDirectory(pool: pool)), transport: transport, shardCount: shards, logger: logger)
         let base = (vectors + 2) / 3 * 3
         let queries = (0..<max(searches, 64)).map { search in
             (0..<3).map { offset in

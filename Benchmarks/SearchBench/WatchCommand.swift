@@ -23,7 +23,7 @@ struct WatchCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 2, logger: logger)
         let transport = HTTPSearchTransport(logger: logger)
-        let client = SearchClient(directory: ShardDirectory(pool: pool), transport: transport, shardCount: shards, logger: logger)
+        let client = SearchClient(directory: CachedShardDirectory(ShardDirectory(pool: pool)), transport: transport, shardCount: shards, logger: logger)
         var latencies = Latencies()
         var found: Set<String> = []
         let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))

@@ -3,11 +3,13 @@ import ShopLookIndex
 import Synchronization
 
 /// Everything one search shard holds: an index per super-category and model version (``CategoryIndex``),
-/// the articles behind the index ids, which articles each product has, and the `embedded` offset the
-/// contents reflect.
+/// the articles behind the index ids, and the `embedded` offset the contents reflect.
 ///
 /// Applying the same change twice changes nothing (a replay after a crash or a rebalance): an article is
-/// upserted by id, a product's removal removes whatever it still has.
+/// upserted by id, a removal removes whatever the shard still has of the article.
+///
+/// Memory: besides the indexes, one table entry per vector (the ``ShardArticle``), nothing else: an article's
+/// vectors are found through its index id (``ArticleKey``) in the few indexes of the shard.
 ///
 /// Thread safety: all methods may be called from any thread; the article tables are guarded by one lock,
 /// each index guards itself, and a search never waits for a rebuild.
@@ -20,12 +22,6 @@ public final class ShardCatalog: Sendable {
         var indexes: [ShardIndexKey: CategoryIndex] = [:]
         /// The articles of each index, by index id.
         var articles: [ShardIndexKey: [Int64: ShardArticle]] = [:]
-        /// The article vectors of each product (those with a product id).
-        var productArticles: [String: Set<ArticleVersion>] = [:]
-        /// Where each article vector is.
-        var locations: [ArticleVersion: (key: ShardIndexKey, id: Int64)] = [:]
-        /// The model versions each article has a vector of.
-        var versions: [String: Set<String>] = [:]
         /// The next `embedded` offset to apply (everything before it is reflected).
         var nextOffset: Int64 = 0
     }
@@ -45,7 +41,7 @@ public final class ShardCatalog: Sendable {
     }
 
     /// The number of article vectors held (an article embedded by two model versions counts twice).
-    public var count: Int { state.withLock { $0.locations.count } }
+    public var count: Int { state.withLock { $0.articles.values.reduce(0) { $0 + $1.count } } }
 
     /// The indexes and their sizes.
     public var indexCounts: [ShardIndexKey: Int] { state.withLock { $0.indexes.mapValues(\.count) } }
@@ -59,7 +55,6 @@ public final class ShardCatalog: Sendable {
     public func upsert(_ article: ShardArticle, vector: [Float]) throws -> CategoryIndex? {
         guard let id = ArticleKey.id(articleID: article.articleID) else { throw SearchError.invalidArticleID(article.articleID) }
         let key = article.indexKey
-        let version = ArticleVersion(articleID: article.articleID, modelVersion: article.modelVersion)
         return try state.withLock { state in
             if let taken = state.articles[key]?[id], taken.articleID != article.articleID {
                 throw SearchError.articleKeyCollision(article.articleID, taken.articleID)
@@ -67,20 +62,8 @@ public final class ShardCatalog: Sendable {
             let index = state.indexes[key] ?? CategoryIndex(dimension: vector.count, policy: policy)
             let wantsTraining = try index.upsert(id: id, vector: vector)
             state.indexes[key] = index
-            if let old = state.articles[key]?[id]?.productID, old != article.productID {
-                state.productArticles[old]?.remove(version)
-            }
-            Self.record(article, key: key, id: id, in: &state)
+            state.articles[key, default: [:]][id] = article
             return wantsTraining ? index : nil
-        }
-    }
-
-    /// Removes every article vector of `productID`. Returns how many the shard held.
-    @discardableResult
-    public func removeProduct(_ productID: String) -> Int {
-        state.withLock { state in
-            let versions = state.productArticles[productID] ?? []
-            return versions.filter { Self.remove($0, from: &state) }.count
         }
     }
 
@@ -88,31 +71,32 @@ public final class ShardCatalog: Sendable {
     /// asks. Returns how many the shard held.
     @discardableResult
     public func removeArticle(_ articleID: String) -> Int {
+        guard let id = ArticleKey.id(articleID: articleID) else { return 0 }
+        return state.withLock { state in
+            var removed = 0
+            for (key, index) in state.indexes where state.articles[key]?[id]?.articleID == articleID {
+                index.remove(ids: [id])
+                state.articles[key]?[id] = nil
+                removed += 1
+            }
+            return removed
+        }
+    }
+
+    /// Removes every vector of the articles of `productID` (a scan of the shard's articles: tombstones, which
+    /// name articles, are the fast path). Returns how many the shard held.
+    @discardableResult
+    public func removeProduct(_ productID: String) -> Int {
         state.withLock { state in
-            let versions = (state.versions[articleID] ?? []).map { ArticleVersion(articleID: articleID, modelVersion: $0) }
-            return versions.filter { Self.remove($0, from: &state) }.count
+            var removed = 0
+            for (key, index) in state.indexes {
+                let ids = state.articles[key]?.filter { $0.value.productID == productID }.map(\.key) ?? []
+                index.remove(ids: ids)
+                for id in ids { state.articles[key]?[id] = nil }
+                removed += ids.count
+            }
+            return removed
         }
-    }
-
-    private static func record(_ article: ShardArticle, key: ShardIndexKey, id: Int64, in state: inout State) {
-        let version = ArticleVersion(articleID: article.articleID, modelVersion: article.modelVersion)
-        state.articles[key, default: [:]][id] = article
-        state.locations[version] = (key, id)
-        state.versions[article.articleID, default: []].insert(article.modelVersion)
-        if let product = article.productID { state.productArticles[product, default: []].insert(version) }
-    }
-
-    /// Removes one article vector and every table entry of it; whether it was held.
-    private static func remove(_ version: ArticleVersion, from state: inout State) -> Bool {
-        guard let (key, id) = state.locations.removeValue(forKey: version) else { return false }
-        state.indexes[key]?.remove(ids: [id])
-        if let product = state.articles[key]?.removeValue(forKey: id)?.productID {
-            state.productArticles[product]?.remove(version)
-            if state.productArticles[product]?.isEmpty == true { state.productArticles[product] = nil }
-        }
-        state.versions[version.articleID]?.remove(version.modelVersion)
-        if state.versions[version.articleID]?.isEmpty == true { state.versions[version.articleID] = nil }
-        return true
     }
 
     /// The `k` articles of `key` most similar to `query`, best first, optionally only of the fine
@@ -139,7 +123,7 @@ public final class ShardCatalog: Sendable {
     public func install(_ key: ShardIndexKey, index: CategoryIndex, articles: [(Int64, ShardArticle)]) {
         state.withLock { state in
             state.indexes[key] = index
-            for (id, article) in articles { Self.record(article, key: key, id: id, in: &state) }
+            state.articles[key] = Dictionary(articles, uniquingKeysWith: { _, last in last })
         }
     }
 
@@ -150,7 +134,12 @@ public final class ShardCatalog: Sendable {
 }
 
 /// One article's vector of one model version: the unit a shard stores.
-struct ArticleVersion: Hashable, Sendable {
-    var articleID: String
-    var modelVersion: String
+public struct ArticleVersion: Hashable, Sendable {
+    public var articleID: String
+    public var modelVersion: String
+
+    public init(articleID: String, modelVersion: String) {
+        self.articleID = articleID
+        self.modelVersion = modelVersion
+    }
 }

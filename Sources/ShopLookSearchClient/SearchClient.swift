@@ -5,7 +5,7 @@ import ShopLookSearch
 /// Searches every shard: reads the directory, asks each owner for its shards (one request per owner, all at
 /// once), and merges the answers of the directory's generations (``SearchMerge``).
 ///
-/// When shards are missing and time remains, the directory is read once more and the shards whose location
+/// When shards are missing and time remains, the directory is read once more (past any cache) and the shards whose location
 /// changed (a rebalance in progress: a new owner, a new load) are asked of their new owners; then the merge
 /// is taken. Shards still missing are reported with their reason and the result is partial. An owner's
 /// failure makes its shards missing, it never fails the search; only the directory or bad arguments do.
@@ -45,7 +45,7 @@ public struct SearchClient: Sendable {
 
         let missing = merge.missingShards
         if !missing.isEmpty, ContinuousClock.now < end {
-            let second = try await directory.locations()
+            let second = try await directory.refreshedLocations()
             let moved = missing.filter { second[$0] != nil && second[$0] != first[$0] }
             if !moved.isEmpty, ContinuousClock.now < end {
                 logger.debug("asking the new owners of moved shards", metadata: ["shards": "\(moved)"])

@@ -16,6 +16,12 @@ public struct ShardLocation: Sendable, Hashable, CustomStringConvertible {
 ///
 /// A shard without a location has no ready owner (unassigned, loading, or mid-rebalance).
 public protocol ShardDirectoryReading: Sendable {
-    /// The current locations, by shard.
+    /// The current locations, by shard (a cache may answer).
     func locations() async throws -> [Int: ShardLocation]
+    /// The locations read from the source itself, bypassing any cache (after an answer showed a location stale).
+    func refreshedLocations() async throws -> [Int: ShardLocation]
+}
+
+extension ShardDirectoryReading {
+    public func refreshedLocations() async throws -> [Int: ShardLocation] { try await locations() }
 }

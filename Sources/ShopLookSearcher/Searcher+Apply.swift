@@ -41,7 +41,7 @@ extension Searcher {
             switch change {
             case .upsert(let embedded):
                 // Absent: no longer live (its product was removed); the tombstone follows or came first.
-                if let row = rows[ArticleVersionKey(articleID: embedded.articleID, modelVersion: embedded.modelVersion)] {
+                if let row = rows[ArticleVersion(articleID: embedded.articleID, modelVersion: embedded.modelVersion)] {
                     upsert(row, into: catalog)
                 }
             case .remove(let articleID):

@@ -31,14 +31,17 @@ extension Searcher {
         for partition in partitions { await release(Int(partition.partition), snapshot: !lost) }
     }
 
-    /// The shard from its newest snapshot, or rebuilt from PostgreSQL when it has none or the snapshot is older
-    /// than the oldest record the broker still keeps; with the offset its replay starts from.
+    /// The shard from its newest snapshot, or rebuilt from PostgreSQL when it has none, or the snapshot is older
+    /// than the oldest record the broker still keeps, or past the partition's end (a recreated topic); with the
+    /// offset its replay starts from.
     func load(_ shard: Int, watermarks: (low: Int64, high: Int64)?) async throws -> (ShardCatalog, Int64, String) {
         let store = snapshots, policy = configuration.policy
         do {
             if let (catalog, manifest) = try await snapshotPool.run({ try store.load(shard: shard, policy: policy) }) {
                 if let low = watermarks?.low, manifest.nextOffset < low {
                     logger.warning("shard \(shard): snapshot at offset \(manifest.nextOffset) is older than the oldest record kept (\(low)); rebuilding from PostgreSQL")
+                } else if let high = watermarks?.high, manifest.nextOffset > high {
+                    logger.warning("shard \(shard): snapshot at offset \(manifest.nextOffset) is past the partition's end (\(high)): the topic was recreated; rebuilding from PostgreSQL")
                 } else {
                     return (catalog, manifest.nextOffset, "snapshot")
                 }

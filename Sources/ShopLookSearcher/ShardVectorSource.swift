@@ -60,7 +60,7 @@ public struct ShardVectorSource: Sendable {
     }
 
     /// The live vectors of these (article, model version) pairs, keyed by them (absent: not live, or gone).
-    public func vectors(of articles: [(articleID: String, modelVersion: String)]) async throws -> [ArticleVersionKey: Row] {
+    public func vectors(of articles: [(articleID: String, modelVersion: String)]) async throws -> [ArticleVersion: Row] {
         guard !articles.isEmpty else { return [:] }
         let sql = Self.liveArticles + """
              AND (v.article_id, v.model_version) IN (SELECT * FROM unnest($1::text[], $2::text[]))
@@ -68,9 +68,9 @@ public struct ShardVectorSource: Sendable {
         let page = try await pool.retrying { connection in
             try await connection.query(sql, [articles.map(\.articleID), articles.map(\.modelVersion)])
         }
-        var result: [ArticleVersionKey: Row] = [:]
+        var result: [ArticleVersion: Row] = [:]
         for row in try page.map(Self.decode) {
-            result[ArticleVersionKey(articleID: row.article.articleID, modelVersion: row.article.modelVersion)] = row
+            result[ArticleVersion(articleID: row.article.articleID, modelVersion: row.article.modelVersion)] = row
         }
         return result
     }
@@ -85,16 +85,5 @@ public struct ShardVectorSource: Sendable {
             productID: try row.decode(String?.self, at: 6), superCategory: parsed, category: try row.decode(String.self, at: 5),
             modelVersion: try row.decode(String.self, at: 1))
         return Row(article: article, vector: try row.decode(Float32Vector.self, at: 2).values)
-    }
-}
-
-/// An article and one of its model versions.
-public struct ArticleVersionKey: Hashable, Sendable {
-    public var articleID: String
-    public var modelVersion: String
-
-    public init(articleID: String, modelVersion: String) {
-        self.articleID = articleID
-        self.modelVersion = modelVersion
     }
 }

@@ -70,7 +70,10 @@ struct SearcherCommand: AsyncParsableCommand {
 
         let topics = kafka.topics
         let kafkaConfiguration = try kafka.configuration(clientID: "shoplook-searcher")
-        let consumer = KafkaConsumerConfiguration(kafka: kafkaConfiguration, groupID: group ?? topics.prefix + "shoplook-searcher")
+        var consumer = KafkaConsumerConfiguration(kafka: kafkaConfiguration, groupID: group ?? topics.prefix + "shoplook-searcher")
+        // Shards load inside the assignment callback (a rebuild of 125,000 vectors from PostgreSQL takes a minute
+        // on a small machine), between two polls.
+        consumer.maxPollInterval = .seconds(1800)
         var configuration = SearcherConfiguration(topic: topics.embedded, consumer: consumer, snapshotRoot: snapshots ?? defaultSnapshotRoot())
         configuration.snapshotInterval = .milliseconds(Int64(snapshotInterval * 1000))
         configuration.policy.trainingThreshold = trainingThreshold

@@ -210,6 +210,14 @@ struct SearcherFixture: Sendable {
         return try JSONDecoder().decode(Response.self, from: data)
     }
 
+    func get<Response: Decodable>(_ url: String) async throws -> Response {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw TestSupportError("GET \(url): \(response) \(String(decoding: data.prefix(500), as: UTF8.self))")
+        }
+        return try JSONDecoder().decode(Response.self, from: data)
+    }
+
     /// Runs `shoplook search --json` for article `index`'s vector; returns how it ended and what it printed.
     func searchCommand(vectorOf index: Int, deadlineMs: Int = 2000) async throws -> (exit: TestProcess.Exit, output: String) {
         let file = snapshots.deletingLastPathComponent().appendingPathComponent("query-\(UUID()).jsonl")

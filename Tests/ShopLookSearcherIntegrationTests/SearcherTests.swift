@@ -29,6 +29,9 @@ struct SearcherTests {
             let first = try await fixture.waitForDirectory("every shard published") { $0.count == SearcherFixture.shards }
 
             // Rebuilt from PostgreSQL (each shard holds ~150 vectors: over the threshold, so trained).
+            let health: HealthView = try await fixture.get("http://\(try #require(first[0]?.owner))/healthz")
+            #expect(health.status == "ready" && health.shards.map(\.shard) == [0, 1, 2, 3])
+            #expect(health.shards.map(\.vectors).reduce(0, +) == 600 && health.shards.map(\.generation) == (0..<4).map { first[$0]!.generation })
             let (hits, answered) = try await fixture.search(SearcherFixture.vector(7))
             #expect(answered == [0, 1, 2, 3], "every shard answers once")
             #expect(hits.first?.articleID == SearcherFixture.articleID(7) && (hits.first?.score ?? 0) > 0.99)
@@ -139,6 +142,8 @@ struct SearcherTests {
             try await fixture.waitForDirectory("B owns every shard") { rows in
                 rows.count == SearcherFixture.shards && rows.values.allSatisfy { $0.owner == addressB }
             }
+            // B took A's shards over from the snapshots A wrote when it gave them up.
+            #expect(await b.output().contains("vectors from snapshot"))
             let (hits, answered) = try await fixture.search(SearcherFixture.vector(42))
             #expect(answered == [0, 1, 2, 3] && hits.first?.articleID == SearcherFixture.articleID(42))
             load.cancel()
@@ -149,6 +154,18 @@ struct SearcherTests {
             #expect(await b.exit() == .exited(0))
         }
     }
+}
+
+/// `/healthz` as the searcher writes it.
+struct HealthView: Decodable {
+    struct Shard: Decodable {
+        var shard: Int
+        var generation: Int64
+        var vectors: Int
+    }
+
+    var status: String
+    var shards: [Shard]
 }
 
 /// A ``ReindexReport`` as the endpoint writes it.
