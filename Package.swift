@@ -269,6 +269,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "CTurboJPEG"]),
         .testTarget(name: "ShopLookImagingTests", dependencies: ["ShopLookImaging", "ShopLookCore", "CPNG"]),
         .testTarget(name: "ShopLookRuntimesTests", dependencies: ["ShopLookRuntimes", "ShopLookTestSupport"]),
+        .testTarget(name: "ShopLookSearcherTests", dependencies: ["ShopLookSearcher", "ShopLookSearch"]),
         .testTarget(name: "ShopLookSearchTests", dependencies: ["ShopLookSearch", "ShopLookIndex", "ShopLookCore"]),
         .testTarget(name: "ShopLookIndexTests", dependencies: ["ShopLookIndex", "ShopLookCore", "CShopLookSIMD"], exclude: ["Fixtures"]),
         // The merge without I/O; the HTTP transport and the client against an in-test Hummingbird server.

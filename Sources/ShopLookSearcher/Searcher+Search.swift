@@ -32,7 +32,22 @@ extension Searcher {
             }
             var answers: [ShardAnswer] = []
             for try await answer in group { answers.append(answer) }
-            return SearchResponse(answers: answers.sorted { $0.shard < $1.shard })
+            return SearchResponse(answers: Self.keepingBest(request.k, of: answers.sorted { $0.shard < $1.shard }))
         }
+    }
+
+    /// Each query's hits cut to the best `k` over all the answered shards (ties to the smaller article id), kept
+    /// in their shards' lists: a hit of the merged top `k` is in its owner's top `k`, so the caller's merge is
+    /// unchanged while an owner of four shards sends a quarter of the hits. The shard and generation of every
+    /// answer stay, so the caller still checks each shard's generation.
+    static func keepingBest(_ k: Int, of answers: [ShardAnswer]) -> [ShardAnswer] {
+        guard answers.count > 1, let queries = answers.first?.hits.count else { return answers }
+        var kept = answers.map { ShardAnswer(shard: $0.shard, generation: $0.generation, hits: Array(repeating: [], count: queries)) }
+        for query in 0..<queries {
+            let ranked = answers.indices.flatMap { answer in answers[answer].hits[query].map { (answer, $0) } }
+                .sorted { $0.1.score != $1.1.score ? $0.1.score > $1.1.score : $0.1.articleID < $1.1.articleID }
+            for (answer, hit) in ranked.prefix(k) { kept[answer].hits[query].append(hit) }
+        }
+        return kept
     }
 }

@@ -41,7 +41,7 @@ struct SearchClientTests {
                 let directory = ScriptedDirectory(locations(a.owner, [0: 1, 1: 1, 2: 1, 3: 1]).merging(locations(b.owner, [4: 2, 5: 2, 6: 2, 7: 2])) { x, _ in x })
                 let transport = HTTPSearchTransport()
                 let client = SearchClient(directory: directory, transport: transport)
-                let result = try await client.search(queries: queries, k: 3, deadline: .seconds(5))
+                let result = try await client.search(queries: queries, k: 3, deadline: .seconds(30))
                 #expect(!result.isPartial)
                 #expect(result.answeredShards == Array(0..<8))
                 #expect(result.hits.count == 3)
@@ -56,7 +56,7 @@ struct SearchClientTests {
                 var samples: [Duration] = []
                 for _ in 0..<200 {
                     let start = ContinuousClock.now
-                    _ = try await client.search(queries: queries, k: 10, deadline: .seconds(5))
+                    _ = try await client.search(queries: queries, k: 10, deadline: .seconds(30))
                     samples.append(ContinuousClock.now - start)
                 }
                 samples.sort()
@@ -76,7 +76,7 @@ struct SearchClientTests {
                 let directory = ScriptedDirectory(first, second)
                 let transport = HTTPSearchTransport()
                 let client = SearchClient(directory: directory, transport: transport, shardCount: 8)
-                let result = try await client.search(queries: queries, k: 2, deadline: .seconds(5))
+                let result = try await client.search(queries: queries, k: 2, deadline: .seconds(30))
                 #expect(result.answeredShards == [0, 1, 7])
                 #expect(result.missingShards.map(\.shard) == [2, 3, 4, 5, 6])
                 #expect(result.missingShards.allSatisfy { $0.reason == .noOwner })
@@ -98,7 +98,7 @@ struct SearchClientTests {
             let directory = ScriptedDirectory(locations(a.owner, [0: 5, 1: 6]).merging(locations(goneOwner, [2: 1])) { x, _ in x })
             let transport = HTTPSearchTransport()
             let client = SearchClient(directory: directory, transport: transport, shardCount: 4)
-            let result = try await client.search(queries: queries, k: 2, deadline: .seconds(5))
+            let result = try await client.search(queries: queries, k: 2, deadline: .seconds(30))
             #expect(result.answeredShards == [0])
             #expect(result.missingShards.map(\.shard) == [1, 2, 3])
             #expect(result.missingShards[0].reason == .notHeld(owner: a.owner))

@@ -219,7 +219,7 @@ struct SearcherFixture: Sendable {
     }
 
     /// Runs `shoplook search --json` for article `index`'s vector; returns how it ended and what it printed.
-    func searchCommand(vectorOf index: Int, deadlineMs: Int = 2000) async throws -> (exit: TestProcess.Exit, output: String) {
+    func searchCommand(vectorOf index: Int, deadlineMs: Int = 20_000) async throws -> (exit: TestProcess.Exit, output: String) {
         let file = snapshots.deletingLastPathComponent().appendingPathComponent("query-\(UUID()).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
         let line = ["vector": Self.vector(index).map(Double.init), "super_category": "upper", "model": Self.modelVersion] as [String: Any]
