@@ -70,9 +70,35 @@ public final class CategoryIndex: Sendable {
         state.withLock { if case .trained(let index) = $0.serving { index } else { nil } }
     }
 
+    /// What the index serves, read once: the trained index, or the exact vectors and their ids.
+    public enum Contents: Sendable {
+        case trained(IVFPQIndex)
+        case exact(vectors: [Float], ids: [Int64])
+    }
+
+    /// The serving contents, from one read (a snapshot must not see half a training swap).
+    public var contents: Contents {
+        state.withLock { state in
+            switch state.serving {
+            case .exact(let store): .exact(vectors: store.vectors, ids: store.ids)
+            case .trained(let index): .trained(index)
+            }
+        }
+    }
+
     /// The exact vectors and their ids while exact (for snapshots and the first training).
     func exactContents() -> (vectors: [Float], ids: [Int64])? {
-        state.withLock { if case .exact(let store) = $0.serving { (store.vectors, store.ids) } else { nil } }
+        if case .exact(let vectors, let ids) = contents { return (vectors, ids) }
+        return nil
+    }
+
+    /// Whether the index is exact and holds enough vectors to train (for example when loaded from a snapshot
+    /// taken while it trained).
+    public var wantsTraining: Bool {
+        state.withLock { state in
+            if case .exact(let store) = state.serving { return state.journal == nil && store.count >= policy.trainingThreshold }
+            return false
+        }
     }
 
     /// Whether `id` is held.
@@ -87,27 +113,43 @@ public final class CategoryIndex: Sendable {
 
     /// Inserts or replaces the vector of `id` (a replay of the same vector changes nothing). Returns whether
     /// the category now wants its first training (it reached the threshold while exact, and no rebuild runs).
+    ///
+    /// Changes are made by one writer at a time (the searcher applies its records in order). A trained index
+    /// takes them outside this object's lock, under its own writer lock, so that searches never wait behind a
+    /// writer that waits for the index (a snapshot holds its reader lock while it writes the file).
     @discardableResult
     public func upsert(id: Int64, vector: [Float]) throws -> Bool {
         guard vector.count == dimension else { throw IndexError.dimensionMismatch(expected: dimension, actual: vector.count) }
-        return try state.withLock { state in
-            try Self.apply(.upsert(id, vector), to: &state.serving)
-            state.journal?.append(.upsert(id, vector))
-            if case .exact(let store) = state.serving, state.journal == nil { return store.count >= policy.trainingThreshold }
-            return false
-        }
+        return try change(.upsert(id, vector)).wantsTraining
     }
 
     /// Removes the vectors of `ids` (unknown ids are ignored). Returns how many were held.
     @discardableResult
     public func remove(ids: [Int64]) -> Int {
-        state.withLock { state in
-            var removed = 0
-            for id in ids {
-                if (try? Self.apply(.remove(id), to: &state.serving)) == true { removed += 1 }
-                state.journal?.append(.remove(id))
+        ids.filter { (try? change(.remove($0)).held) == true }.count
+    }
+
+    /// Journals a change and applies it: to the exact store under the lock, to a trained index outside it (a
+    /// rebuild that swaps meanwhile replays the journalled change onto the new index).
+    private func change(_ change: Change) throws -> (held: Bool, wantsTraining: Bool) {
+        enum Step { case done(held: Bool, wantsTraining: Bool), applyTo(IVFPQIndex) }
+        let step: Step = try state.withLock { state in
+            state.journal?.append(change)
+            switch state.serving {
+            case .trained(let index):
+                return .applyTo(index)
+            case .exact:
+                let held = try Self.apply(change, to: &state.serving)
+                guard case .exact(let store) = state.serving, state.journal == nil else { return .done(held: held, wantsTraining: false) }
+                return .done(held: held, wantsTraining: store.count >= policy.trainingThreshold)
             }
-            return removed
+        }
+        switch step {
+        case .done(let held, let wantsTraining):
+            return (held, wantsTraining)
+        case .applyTo(let index):
+            var serving = Serving.trained(index)
+            return (try Self.apply(change, to: &serving), false)
         }
     }
 

@@ -55,32 +55,36 @@ public final class ShardCatalog: Sendable {
     public func upsert(_ article: ShardArticle, vector: [Float]) throws -> CategoryIndex? {
         guard let id = ArticleKey.id(articleID: article.articleID) else { throw SearchError.invalidArticleID(article.articleID) }
         let key = article.indexKey
-        return try state.withLock { state in
+        let index: CategoryIndex = try state.withLock { state in
             if let taken = state.articles[key]?[id], taken.articleID != article.articleID {
                 throw SearchError.articleKeyCollision(article.articleID, taken.articleID)
             }
             let index = state.indexes[key] ?? CategoryIndex(dimension: vector.count, policy: policy)
-            let wantsTraining = try index.upsert(id: id, vector: vector)
             state.indexes[key] = index
-            state.articles[key, default: [:]][id] = article
-            return wantsTraining ? index : nil
+            return index
         }
+        // Outside the catalog's lock: a trained index may wait for its writer lock (searches do not wait on this).
+        // A search meanwhile may find the id before its article, and skips it.
+        let wantsTraining = try index.upsert(id: id, vector: vector)
+        state.withLock { $0.articles[key, default: [:]][id] = article }
+        return wantsTraining ? index : nil
     }
 
     /// Removes every vector of article `articleID` (each model version's): what a tombstone on `embedded`
-    /// asks. Returns how many the shard held.
+    /// asks. An index holding the article's id without its article (a rebuild from PostgreSQL that saw the vector
+    /// before this shard applied it) loses it too. Returns how many vectors the shard held.
     @discardableResult
     public func removeArticle(_ articleID: String) -> Int {
         guard let id = ArticleKey.id(articleID: articleID) else { return 0 }
-        return state.withLock { state in
-            var removed = 0
-            for (key, index) in state.indexes where state.articles[key]?[id]?.articleID == articleID {
-                index.remove(ids: [id])
-                state.articles[key]?[id] = nil
-                removed += 1
-            }
-            return removed
+        let targets: [(ShardIndexKey, CategoryIndex)] = state.withLock { state in
+            state.indexes.filter { key, index in
+                if let held = state.articles[key]?[id] { return held.articleID == articleID }
+                return index.contains(id)
+            }.map { ($0.key, $0.value) }
         }
+        for (_, index) in targets { index.remove(ids: [id]) }
+        state.withLock { state in for (key, _) in targets { state.articles[key]?[id] = nil } }
+        return targets.count
     }
 
     /// Removes every vector of the articles of `productID` (a scan of the shard's articles: tombstones, which

@@ -79,20 +79,21 @@ public struct ShardSnapshotStore: Sendable {
 
     private func write(_ index: CategoryIndex, key: ShardIndexKey, articles: [Int64: ShardArticle], into snapshot: URL) throws -> ShardSnapshotManifest.Index {
         let base = key.fileName
-        let indexFile: String
-        if let trained = index.trainedIndex {
-            indexFile = base + ".slivf"
-            try trained.save(to: snapshot.appendingPathComponent(indexFile).path)
-        } else {
-            indexFile = base + ".vectors"
-            let contents = index.exactContents() ?? ([], [])
-            try SnapshotFiles.writeDurably(ExactVectorFile.bytes(dimension: index.dimension, contents), to: snapshot.appendingPathComponent(indexFile))
+        let indexFile: String, trained: Bool, count: Int
+        switch index.contents {
+        case .trained(let serving):
+            (indexFile, trained, count) = (base + ".slivf", true, serving.count)
+            try serving.save(to: snapshot.appendingPathComponent(indexFile).path)
+        case .exact(let vectors, let ids):
+            (indexFile, trained, count) = (base + ".vectors", false, ids.count)
+            try SnapshotFiles.writeDurably(
+                ExactVectorFile.bytes(dimension: index.dimension, (vectors, ids)), to: snapshot.appendingPathComponent(indexFile))
         }
         let articlesFile = base + ".articles.json"
         let articleData = try SnapshotFiles.encoder.encode(Dictionary(uniqueKeysWithValues: articles.map { (String($0.key), $0.value) }))
         try SnapshotFiles.writeDurably(articleData, to: snapshot.appendingPathComponent(articlesFile))
         return ShardSnapshotManifest.Index(
-            key: key, dimension: index.dimension, trained: index.trainedIndex != nil, count: index.count,
+            key: key, dimension: index.dimension, trained: trained, count: count,
             indexFile: indexFile, indexSHA256: try SHA256.hexDigest(contentsOf: snapshot.appendingPathComponent(indexFile)),
             articlesFile: articlesFile, articlesSHA256: SHA256.hexDigest(Array(articleData)))
     }

@@ -37,7 +37,9 @@ extension Searcher {
         var applied: [Int: Int] = [:]
         for (message, change) in zip(batch, changes) {
             let shard = Int(message.partition)
-            guard let catalog = owned.catalog(shard) else { continue }
+            // A record the shard already reflects (fetched before the shard was given up and loaded again) is not
+            // applied twice: an old upsert after a newer tombstone would bring a removed article back.
+            guard let catalog = owned.catalog(shard), message.offset >= catalog.nextOffset else { continue }
             switch change {
             case .upsert(let embedded):
                 // Absent: no longer live (its product was removed); the tombstone follows or came first.
@@ -65,7 +67,7 @@ extension Searcher {
     }
 
     /// Trains a category that reached the threshold, in the background (it answers exactly meanwhile).
-    private func train(_ index: CategoryIndex, shard: Int, key: ShardIndexKey) {
+    func train(_ index: CategoryIndex, shard: Int, key: ShardIndexKey) {
         let logger = self.logger
         Task {
             do {

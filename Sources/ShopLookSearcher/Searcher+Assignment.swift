@@ -3,27 +3,61 @@ import ShopLookKafka
 import ShopLookSearch
 
 extension Searcher {
-    /// Loads the assigned shards and publishes them; returns where each partition's replay starts.
+    /// Loads the assigned shards; returns where each partition's replay starts. A shard is published once its
+    /// replay has reached the end its partition had now (``publishCaughtUp()``), so that no answer comes from a
+    /// shard that still misses removals or additions. A shard that cannot be loaded after retries stops the
+    /// searcher (``failure``), so that the group gives its shards to another searcher.
     func assign(_ partitions: [KafkaTopicPartition]) async -> [KafkaTopicPartition: Int64] {
         owned.beginLoading(partitions.map { Int($0.partition) })
-        let marks = (try? await inspector.watermarks(partitions)) ?? [:]
         var starts: [KafkaTopicPartition: Int64] = [:]
         for partition in partitions {
             let shard = Int(partition.partition)
             let started = ContinuousClock.now
             do {
-                let (catalog, start, origin) = try await load(shard, watermarks: marks[partition])
-                let generation = try await ownership.publish(shard: shard, vectors: catalog.count)
-                owned.insert(shard, catalog: catalog, generation: generation)
+                let (catalog, start, end, origin) = try await withRetries("load shard \(shard)") {
+                    let marks = try await self.watermarks(partition)
+                    let (catalog, start, origin) = try await self.load(shard, watermarks: marks)
+                    return (catalog, start, marks.high, origin)
+                }
+                owned.insert(shard, catalog: catalog, catchUpTo: end, changes: origin == "snapshot" ? 0 : 1)
                 starts[partition] = start
+                // An exact index saved while it trained trains again now.
+                for key in catalog.indexCounts.keys.sorted() {
+                    if let index = catalog.index(key), index.wantsTraining { train(index, shard: shard, key: key) }
+                }
                 logger.info(
-                    "shard \(shard) ready: generation \(generation), \(catalog.count) vectors from \(origin) in \(ContinuousClock.now - started), replaying from offset \(start)")
+                    "shard \(shard) ready: \(catalog.count) vectors from \(origin) in \(ContinuousClock.now - started), replaying from offset \(start) to \(end)")
             } catch {
                 owned.finishLoading(shard)
-                logger.error("shard \(shard) could not be loaded: \(error); it is not served until it is assigned again")
+                logger.critical("shard \(shard) could not be loaded: \(error); the searcher stops so that another one takes it")
+                failure.withLock { $0 = $0 ?? error }
+                stop()
             }
         }
         return starts
+    }
+
+    /// The partition's watermarks, asked of its leader alone (retried: a leader may be moving).
+    func watermarks(_ partition: KafkaTopicPartition) async throws -> (low: Int64, high: Int64) {
+        guard let marks = try await inspector.watermarks([partition])[partition] else {
+            throw SearcherError.unexpectedRow("no watermarks for \(partition)")
+        }
+        return marks
+    }
+
+    /// Runs `body` up to four times, waiting 1, 2 and 4 s between attempts.
+    func withRetries<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        var delay: Duration = .seconds(1)
+        for attempt in 1... {
+            do {
+                return try await body()
+            } catch where attempt < 4 {
+                logger.warning("\(what) failed (attempt \(attempt)), retrying in \(delay): \(error)")
+                try await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+        fatalError("unreachable")
     }
 
     /// Snapshots (unless the group already moved them) and unpublishes the revoked shards.
@@ -34,14 +68,14 @@ extension Searcher {
     /// The shard from its newest snapshot, or rebuilt from PostgreSQL when it has none, or the snapshot is older
     /// than the oldest record the broker still keeps, or past the partition's end (a recreated topic); with the
     /// offset its replay starts from.
-    func load(_ shard: Int, watermarks: (low: Int64, high: Int64)?) async throws -> (ShardCatalog, Int64, String) {
+    func load(_ shard: Int, watermarks: (low: Int64, high: Int64)) async throws -> (ShardCatalog, Int64, String) {
         let store = snapshots, policy = configuration.policy
         do {
             if let (catalog, manifest) = try await snapshotPool.run({ try store.load(shard: shard, policy: policy) }) {
-                if let low = watermarks?.low, manifest.nextOffset < low {
-                    logger.warning("shard \(shard): snapshot at offset \(manifest.nextOffset) is older than the oldest record kept (\(low)); rebuilding from PostgreSQL")
-                } else if let high = watermarks?.high, manifest.nextOffset > high {
-                    logger.warning("shard \(shard): snapshot at offset \(manifest.nextOffset) is past the partition's end (\(high)): the topic was recreated; rebuilding from PostgreSQL")
+                if manifest.nextOffset < watermarks.low {
+                    logger.warning("shard \(shard): snapshot at offset \(manifest.nextOffset) is older than the oldest record kept (\(watermarks.low)); rebuilding from PostgreSQL")
+                } else if manifest.nextOffset > watermarks.high {
+                    logger.warning("shard \(shard): snapshot at offset \(manifest.nextOffset) is past the partition's end (\(watermarks.high)): the topic was recreated; rebuilding from PostgreSQL")
                 } else {
                     return (catalog, manifest.nextOffset, "snapshot")
                 }
@@ -49,19 +83,9 @@ extension Searcher {
         } catch {
             logger.warning("shard \(shard): snapshot unusable (\(error)); rebuilding from PostgreSQL")
         }
-        let high: Int64
-        if let watermarks {
-            high = watermarks.high
-        } else {
-            let partition = KafkaTopicPartition(topic: configuration.topic, partition: Int32(shard))
-            guard let marks = try await inspector.watermarks([partition])[partition] else {
-                throw SearcherError.unexpectedRow("no watermarks for \(partition)")
-            }
-            high = marks.high
-        }
         let catalog = try await rebuild(shard)
-        catalog.advance(to: high)
-        return (catalog, high, "PostgreSQL")
+        catalog.advance(to: watermarks.high)
+        return (catalog, watermarks.high, "PostgreSQL")
     }
 
     /// A shard's catalog from the live vectors in PostgreSQL: an index that reaches the training threshold is

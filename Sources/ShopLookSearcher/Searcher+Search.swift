@@ -14,6 +14,13 @@ extension Searcher {
         }
         metrics.requests.increment()
         let targets = owned.answerable(request.shards)
+        for (_, catalog) in targets.prefix(1) {
+            for (position, query) in request.queries.enumerated() {
+                if let index = catalog.index(query.indexKey), index.dimension != query.vector.values.count {
+                    throw SearcherError.badRequest("query \(position) has \(query.vector.values.count) dimensions; \(query.indexKey) has \(index.dimension)")
+                }
+            }
+        }
         let pool = searchPool, metrics = self.metrics
         return try await withThrowingTaskGroup(of: ShardAnswer.self) { group in
             for (wanted, catalog) in targets {

@@ -60,10 +60,14 @@ public final class Searcher: Service, Sendable {
     /// The shards being loaded; the searcher is ready when there are none.
     public var loadingShards: Set<Int> { owned.loading }
 
-    /// The shards held, with their generations and sizes.
+    /// The shards held and published, with their generations and sizes.
     public var heldShards: [(shard: Int, generation: Int64, vectors: Int)] {
-        owned.all.map { ($0.key, $0.value.generation, $0.value.catalog.count) }.sorted { $0.shard < $1.shard }
+        owned.all.compactMap { shard, held in held.generation.map { (shard, $0, held.catalog.count) } }.sorted { $0.shard < $1.shard }
     }
+
+    /// Set when a shard assigned to this searcher could not be loaded even after retries: the searcher stops (with
+    /// an error), so that the group gives its shards to a searcher that can load them.
+    let failure = Mutex<(any Error)?>(nil)
 
     public func run() async throws {
         let handler = KafkaRebalanceHandler(
@@ -96,6 +100,8 @@ public final class Searcher: Service, Sendable {
         while !isStopping {
             guard let first = try await consumer.poll(timeout: .milliseconds(200)) else {
                 if consumer.isClosing { return }
+                if let failure = failure.withLock({ $0 }) { throw failure }
+                try await publishCaughtUp()
                 continue
             }
             var batch = [first]
@@ -105,19 +111,26 @@ public final class Searcher: Service, Sendable {
                 guard remaining > .zero, let next = try await consumer.poll(timeout: remaining) else { break }
                 batch.append(next)
             }
+            if let failure = failure.withLock({ $0 }) { throw failure }
             try await apply(batch)
             for message in batch { consumer.markProcessed(message) }
+            try await publishCaughtUp()
         }
+        if let failure = failure.withLock({ $0 }) { throw failure }
     }
 
     /// Every `snapshotInterval`, snapshots the shards with changes; every few seconds, refreshes the gauges.
     private func maintain() async {
         let tick = min(configuration.snapshotInterval, .seconds(5))
         while !Task.isCancelled, !isStopping {
-            for (shard, held) in owned.takeDue(olderThan: configuration.snapshotInterval) {
+            for (shard, held) in owned.due(olderThan: configuration.snapshotInterval) {
                 do {
-                    try await snapshot(held.catalog)
-                    try await ownership.updateCount(shard: shard, generation: held.generation, vectors: held.catalog.count)
+                    let taken = ContinuousClock.now
+                    guard try await snapshot(held.catalog, ifHeldAs: shard) else { continue }
+                    owned.snapshotted(shard, held.catalog, changes: held.changesSinceSnapshot, at: taken)
+                    if let generation = held.generation {
+                        try await ownership.updateCount(shard: shard, generation: generation, vectors: held.catalog.count)
+                    }
                 } catch {
                     logger.error("snapshot of shard \(shard) failed: \(error)")
                 }
@@ -141,11 +154,30 @@ public final class Searcher: Service, Sendable {
         }
     }
 
-    func snapshot(_ catalog: ShardCatalog) async throws {
-        let store = snapshots
+    /// Snapshots `catalog` on the snapshot thread, only if it is still the held catalog of `shard` when its turn
+    /// comes (a shard given up meanwhile belongs to another searcher, whose snapshots this one must not replace).
+    /// Returns whether it was written.
+    @discardableResult
+    func snapshot(_ catalog: ShardCatalog, ifHeldAs shard: Int) async throws -> Bool {
+        let store = snapshots, owned = self.owned
         let started = ContinuousClock.now
-        let manifest = try await snapshotPool.run { try store.save(catalog) }
+        guard let manifest = try await snapshotPool.run({ () throws -> ShardSnapshotManifest? in
+            owned.holds(shard, catalog) ? try store.save(catalog) : nil
+        }) else { return false }
         logger.info("shard \(catalog.shard) snapshotted at offset \(manifest.nextOffset) (\(catalog.count) vectors) in \(ContinuousClock.now - started)")
+        return true
+    }
+
+    /// Publishes the held shards that have caught up with their partitions.
+    func publishCaughtUp() async throws {
+        for (shard, catalog) in owned.caughtUp() {
+            let generation = try await ownership.publish(shard: shard, vectors: catalog.count)
+            if owned.published(shard, catalog: catalog, generation: generation) {
+                logger.info("shard \(shard) published: generation \(generation), \(catalog.count) vectors, caught up to offset \(catalog.nextOffset)")
+            } else {
+                try await ownership.unpublish(shard: shard, generation: generation)
+            }
+        }
     }
 
     /// Snapshots (unless `snapshot` is false) and unpublishes every shard still held.
@@ -153,17 +185,24 @@ public final class Searcher: Service, Sendable {
         for shard in owned.all.keys.sorted() { await release(shard, snapshot: snapshot) }
     }
 
+    /// Gives a shard up: a last snapshot (unless the group already moved it), then its row; returns once no
+    /// snapshot of it is still being written here.
     func release(_ shard: Int, snapshot takeSnapshot: Bool) async {
-        guard let held = owned.remove(shard) else { return }
+        guard let held = owned.catalog(shard).map({ catalog in (catalog, owned.all[shard]?.generation) }) else { return }
         if takeSnapshot {
-            do { try await snapshot(held.catalog) } catch { logger.error("snapshot of shard \(shard) on release failed: \(error)") }
+            do { try await snapshot(held.0, ifHeldAs: shard) } catch { logger.error("snapshot of shard \(shard) on release failed: \(error)") }
         }
-        do {
-            try await ownership.unpublish(shard: shard, generation: held.generation)
-        } catch {
-            logger.error("could not unpublish shard \(shard) (generation \(held.generation)): \(error)")
+        _ = owned.remove(shard)
+        // The snapshot thread runs one job at a time, in order: once this no-op has run, nothing of this shard is.
+        await snapshotPool.run { () throws(Never) in }
+        if let generation = held.1 {
+            do {
+                try await ownership.unpublish(shard: shard, generation: generation)
+            } catch {
+                logger.error("could not unpublish shard \(shard) (generation \(generation)): \(error)")
+            }
         }
         metrics.forget(shard)
-        logger.info("shard \(shard) released (generation \(held.generation))")
+        logger.info("shard \(shard) released (generation \(held.1.map(String.init) ?? "none: not published"))")
     }
 }

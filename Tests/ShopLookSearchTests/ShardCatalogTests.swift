@@ -65,6 +65,22 @@ struct ShardCatalogTests {
     }
 }
 
+extension ShardCatalogTests {
+    @Test func aTombstoneRemovesAnIdTheIndexHoldsWithoutItsArticle() throws {
+        // A rebuild from PostgreSQL can put a vector in the index before the shard applied its record (and the
+        // record may then be skipped as no longer live): the tombstone must still take it out.
+        let catalog = ShardCatalog(shard: 0)
+        let vector = [Float](repeating: 1, count: Self.dimension)
+        try catalog.upsert(article(1, product: "P1"), vector: vector)
+        let key = ShardIndexKey(superCategory: .upper, modelVersion: "v1")
+        let orphan = article(2, product: "P2").articleID
+        try catalog.index(key)!.upsert(id: ArticleKey.id(articleID: orphan)!, vector: vector)
+        #expect(catalog.index(key)!.count == 2 && catalog.count == 1)
+        #expect(catalog.removeArticle(orphan) == 1)
+        #expect(catalog.index(key)!.count == 1 && catalog.count == 1)
+    }
+}
+
 extension ShardArticle {
     func with(id: String) -> ShardArticle {
         var copy = self
