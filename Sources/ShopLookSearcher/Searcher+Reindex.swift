@@ -47,18 +47,24 @@ extension Searcher {
             report.note = "exact: \(index.count) vectors, below the training threshold \(configuration.policy.trainingThreshold)"
             return report
         }
-        let source = self.source
+        let source = self.source, pool = searchPool
         var sample = RecallSample([])
         let rebuilt = try await index.rebuild {
             let rows = try await source.shard(shard, key: key)
             let keyed = rows.compactMap { row in ArticleKey.id(articleID: row.article.articleID).map { (id: $0, vector: row.vector) } }
-            // The serving (old) index answers until the rebuild swaps: measure it on the same sample first.
-            sample = RecallSample(keyed, size: Self.recallSample)
-            report.recallBefore = try sample.recall(of: index)
+            // The serving (old) index answers until the rebuild swaps: measure it on the same sample first. The exact
+            // ground truth and the measurement run on the search threads, not on the cooperative pool.
+            let (measured, before) = try await pool.run { () throws -> (RecallSample, Double?) in
+                let sample = RecallSample(keyed, size: Self.recallSample)
+                return (sample, try sample.recall(of: index))
+            }
+            sample = measured
+            report.recallBefore = before
             return (keyed.flatMap(\.vector), keyed.map(\.id))
         }
         report.vectors = rebuilt.vectors
-        report.recallAfter = try sample.recall(of: index)
+        let measured = sample
+        report.recallAfter = try await pool.run { () throws -> Double? in try measured.recall(of: index) }
         report.buildSeconds = rebuilt.buildTime.seconds
         report.replayedChanges = rebuilt.replayedChanges
         return report
