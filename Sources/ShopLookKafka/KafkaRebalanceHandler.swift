@@ -10,7 +10,8 @@ public struct KafkaRebalanceHandler: Sendable {
     /// out start from their committed offset, or by `auto.offset.reset` where none is committed.
     public var onAssign: @Sendable (_ partitions: [KafkaTopicPartition]) async -> [KafkaTopicPartition: Int64]
     /// Partitions about to be given up. `lost` is true when the group already moved them (session
-    /// timed out): their offsets are then not committed, since another member may own them.
+    /// timed out, or a failed rebalance dropped the whole assignment): their offsets are then not committed,
+    /// since another member may own them.
     public var onRevoke: @Sendable (_ partitions: [KafkaTopicPartition], _ lost: Bool) async -> Void
 
     public init(

@@ -59,14 +59,15 @@ struct SearcherTests {
 
             // Reindex under a steady search load: no search fails, recall does not drop.
             let failures = Mutex<[String]>([]), searches = Mutex(0)
+            // The load stops on a flag, never by cancelling its task: cancelling a task whose URLSession request is in
+            // flight can deadlock FoundationNetworking (its cancellation handler and the completion contend).
+            let stopLoad = Mutex(false)
             let load = Task {
-                while !Task.isCancelled {
+                while !stopLoad.withLock({ $0 }) {
                     do {
                         let (_, answered) = try await fixture.search(SearcherFixture.vector(Int.random(in: 0..<600)))
                         if answered != [0, 1, 2, 3] { failures.withLock { $0.append("answered \(answered)") } }
                     } catch {
-                        // The test's own cancellation of the load cancels the request in flight: not a failure.
-                        if Task.isCancelled { break }
                         failures.withLock { $0.append("\(error)") }
                     }
                     searches.withLock { $0 += 1 }
@@ -74,7 +75,7 @@ struct SearcherTests {
             }
             let owner = try #require(first[0]?.owner)
             let reports: [ReindexReportView] = try await fixture.post("http://\(owner)/v1/reindex", [String: Int]())
-            load.cancel()
+            stopLoad.withLock { $0 = true }
             _ = await load.value
             #expect(reports.count == SearcherFixture.shards)
             for report in reports {
@@ -121,9 +122,9 @@ struct SearcherTests {
             try await fixture.waitForDirectory("A owns every shard") { $0.count == SearcherFixture.shards }
 
             // Searches all along; each must count every answered shard once.
-            let doubled = Mutex(0), partial = Mutex(0), complete = Mutex(0)
+            let doubled = Mutex(0), partial = Mutex(0), complete = Mutex(0), stopLoad = Mutex(false)
             let load = Task {
-                while !Task.isCancelled {
+                while !stopLoad.withLock({ $0 }) {
                     guard let (_, answered) = try? await fixture.search(SearcherFixture.vector(Int.random(in: 0..<200))) else { continue }
                     if Set(answered).count != answered.count { doubled.withLock { $0 += 1 } }
                     if answered == [0, 1, 2, 3] { complete.withLock { $0 += 1 } } else { partial.withLock { $0 += 1 } }
@@ -144,7 +145,7 @@ struct SearcherTests {
             #expect(await b.output().contains("vectors from snapshot"))
             let (hits, answered) = try await fixture.search(SearcherFixture.vector(42))
             #expect(answered == [0, 1, 2, 3] && hits.first?.articleID == SearcherFixture.articleID(42))
-            load.cancel()
+            stopLoad.withLock { $0 = true }
             _ = await load.value
             #expect(doubled.withLock { $0 } == 0, "no search counted a shard twice")
             #expect(complete.withLock { $0 } > 0)

@@ -270,6 +270,13 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
             logger.info("\(lost ? "lost" : "revoked") \(partitions.map(\.description).joined(separator: ", "))")
         default:
             logger.error("rebalance failed: \(String(cString: rd_kafka_err2str(error)))")
+            // The whole assignment is dropped: its owner hears of it as a loss (another member may own the
+            // partitions already), so that per-partition state (the searcher's shards) is given up too.
+            let dropped = state.withLock { Array($0.assignment) }
+            if !dropped.isEmpty {
+                let handler = rebalanceHandler
+                waitForAsync { await handler.onRevoke(dropped, true) }
+            }
             state.withLock { state in
                 state.tracker.remove(state.assignment)
                 state.assignment.removeAll()
