@@ -40,15 +40,7 @@ struct SearcherFixture: Sendable {
                 pool: PostgresPool(configuration: try schema.configuration(), maximumConnections: 2, logger: logger),
                 producer: try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger),
                 codec: try MessageCodec(), snapshots: snapshots, logger: logger)
-            do {
-                try await body(fixture)
-            } catch {
-                try? await fixture.producer.close()
-                await fixture.pool.close()
-                throw error
-            }
-            try await fixture.producer.close()
-            await fixture.pool.close()
+            try await closing(fixture.producer, fixture.pool) { try await body(fixture) }
         }
     }
 

@@ -45,15 +45,7 @@ struct WorkerFixture: Sendable {
                 store: try FileBlobStore(root: blobs), blobs: blobs,
                 producer: try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger),
                 codec: try MessageCodec(), models: TestModelFiles.files, logger: logger)
-            do {
-                try await body(fixture)
-            } catch {
-                try? await fixture.producer.close()
-                await fixture.pool.close()
-                throw error
-            }
-            try await fixture.producer.close()
-            await fixture.pool.close()
+            try await closing(fixture.producer, fixture.pool) { try await body(fixture) }
         }
     }
 
