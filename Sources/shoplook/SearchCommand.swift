@@ -144,7 +144,7 @@ struct SearchCommand: AsyncParsableCommand {
         case .noPerson:
             found = try await cropper.productArticle(in: image, superCategory: superCategory, category: nil, embedder: namer).map { [$0] } ?? []
         case .fullBack, .fullSide, .partial:
-            throw ValidationError("\(path): the photo is \(verdict.rawValue); search takes full-body frontal shots and product photos")
+            throw SearchCommandError("\(path): the photo is \(verdict.rawValue); search takes full-body frontal shots and product photos")
         }
         let vectors = try await embedder.embed(found.map(\.crop))
         return zip(found, vectors).map { article, embedding in
@@ -202,3 +202,12 @@ struct SearchCommand: AsyncParsableCommand {
     }
 }
 extension SuperCategory: ExpressibleByArgument {}
+
+/// A search that cannot be asked (exit status 1, not a usage error).
+struct SearchCommandError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
