@@ -137,7 +137,8 @@ public final class ShardCatalog: Sendable {
     }
 }
 
-/// One article's vector of one model version: the unit a shard stores.
+/// An article and one of its model versions: the key of one vector in `vectors` (the searcher reads a batch's
+/// vectors from PostgreSQL by it).
 public struct ArticleVersion: Hashable, Sendable {
     public var articleID: String
     public var modelVersion: String

@@ -80,8 +80,7 @@ public struct MessageCodec: Sendable {
     /// Decodes a message of type `M` from a parsed document (``parse(_:schemaName:)``), validating it
     /// against `M.schemaName` first.
     public func decode<M: ShopLookMessage>(_ type: M.Type, from json: JSONValue) throws(MessageError) -> M {
-        let violations = try schema(named: M.schemaName).validate(json)
-        guard violations.isEmpty else { throw .schemaViolation(schema: M.schemaName, violations: violations) }
+        try check(json, against: try schema(named: M.schemaName), schemaName: M.schemaName)
         let message: M
         do {
             message = try JSONValueDecoder().decode(M.self, from: json)
@@ -108,9 +107,14 @@ public struct MessageCodec: Sendable {
     public func validate(_ bytes: [UInt8], schemaName: String) throws(MessageError) -> JSONValue {
         let schema = try schema(named: schemaName)
         let json = try parse(bytes, schemaName: schemaName)
+        try check(json, against: schema, schemaName: schemaName)
+        return json
+    }
+
+    /// Throws every violation of `schema` by `json`.
+    private func check(_ json: JSONValue, against schema: JSONSchema, schemaName: String) throws(MessageError) {
         let violations = schema.validate(json)
         guard violations.isEmpty else { throw .schemaViolation(schema: schemaName, violations: violations) }
-        return json
     }
 
     private func schema(named name: String) throws(MessageError) -> JSONSchema {
