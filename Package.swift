@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "shoplook-detect-worker", targets: ["shoplook-detect-worker"]),
         .executable(name: "shoplook-embed-worker", targets: ["shoplook-embed-worker"]),
         .executable(name: "shoplook-searcher", targets: ["shoplook-searcher"]),
+        .executable(name: "shoplook-query-worker", targets: ["shoplook-query-worker"]),
         .executable(name: "shoplook-search-bench", targets: ["shoplook-search-bench"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
@@ -145,6 +146,18 @@ let package = Package(
             ]
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
+        // Looks: a shopper's photo analysed with the catalog's vision code, searched through the searchers, answered
+        // once as a job (submit, claim, finish, deadline sweep, read back).
+        .target(
+            name: "ShopLookLook",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPose",
+                "ShopLookVision", "ShopLookPipeline", "ShopLookSearch", "ShopLookSearchClient", "ShopLookStreaming",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "ShopLookVision",
             dependencies: ["ShopLookCore", "ShopLookImaging", "ShopLookRuntimes", "ShopLookBLAS", .product(name: "Logging", package: "swift-log")]
@@ -220,11 +233,19 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "shoplook-query-worker",
+            dependencies: [
+                "ShopLookWorker", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookLook", "ShopLookPose", "ShopLookVision",
+                "ShopLookSearchClient", "ShopLookCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
             name: "shoplook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookPipeline",
                 "ShopLookImaging", "ShopLookVision", "ShopLookPose", "ShopLookRuntimes", "ShopLookCommandSupport", "ShopLookModelOptions", "ShopLookBLAS", "ShopLookSearch",
-                "ShopLookSearchClient",
+                "ShopLookSearchClient", "ShopLookLook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -290,6 +311,7 @@ let package = Package(
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
         .testTarget(name: "ShopLookPipelineTests", dependencies: ["ShopLookPipeline", "ShopLookTestSupport"]),
+        .testTarget(name: "ShopLookLookTests", dependencies: ["ShopLookLook", "ShopLookCore", "ShopLookImaging"]),
 
         // Integration tests: each suite says what it needs with a TestServices trait (.requiresDatabase,
         // .requiresBroker, .requiresModels, .requiresExecutables) and is skipped with the command that provides it
@@ -321,6 +343,16 @@ let package = Package(
             dependencies: [
                 "ShopLookPipeline", "ShopLookStreaming", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres",
                 "ShopLookImaging", "ShopLookBlobStore", "ShopLookVision", "ShopLookRuntimes", "ShopLookPose",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Looks: the analyzer on the fetched models, the job table on PostgreSQL, the query worker as a process with a
+        // searcher (a worker killed mid-look, deadlines).
+        .testTarget(
+            name: "ShopLookLookIntegrationTests",
+            dependencies: [
+                "ShopLookLook", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
+                "ShopLookImaging", "ShopLookPose", "ShopLookVision",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

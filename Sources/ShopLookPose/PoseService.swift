@@ -19,6 +19,19 @@ public struct PoseAssessment: Sendable {
     }
 }
 
+/// A shopper's photo as the pose model sees it: the decoded image, the verdict and the articles in view whatever
+/// the verdict (a shopper's photo may show the upper body only), with the time each step took.
+public struct ShopperPhotoAssessment: Sendable {
+    public var image: RGBImage
+    /// `regions` holds the articles in view (none for `no_person`).
+    public var assessment: PoseAssessment
+    /// The articles not in view, with why.
+    public var notInView: [(superCategory: SuperCategory, reason: String)]
+    public var decodeSeconds: Double
+    public var poseSeconds: Double
+    public var locateSeconds: Double
+}
+
 /// BlazePose on a dedicated thread, for concurrent callers (the pose stage, query jobs).
 public actor PoseService {
     /// `blazepose-full@` and the first 12 hex digits of the SHA-256 of both model files.
@@ -65,5 +78,24 @@ public actor PoseService {
         let (verdict, reason) = rules.assess(result)
         return PoseAssessment(
             result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result, image: image) : [])
+    }
+
+    /// Decodes a shopper's photo, runs BlazePose and finds the articles in view (``VisibleArticles``): every
+    /// verdict but `no_person` may have some.
+    public func assessShopperPhoto(encoded: [UInt8]) throws(PoseError) -> ShopperPhotoAssessment {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let image = try estimator.decode(encoded)
+        let decoded = clock.now
+        let result = try estimator.estimate(image)
+        let estimated = clock.now
+        let (verdict, reason) = rules.assess(result)
+        let visible = verdict == .noPerson
+            ? VisibleArticles(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
+            : VisibleArticles(result, image: image, locator: locator, rules: rules)
+        return ShopperPhotoAssessment(
+            image: image, assessment: PoseAssessment(result: result, verdict: verdict, reason: reason, regions: visible.regions),
+            notInView: visible.notInView, decodeSeconds: (decoded - start).seconds, poseSeconds: (estimated - decoded).seconds,
+            locateSeconds: (clock.now - estimated).seconds)
     }
 }

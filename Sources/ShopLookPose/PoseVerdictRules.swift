@@ -82,12 +82,14 @@ public struct PoseVerdictRules: Sendable, Hashable {
     /// Just the verdict.
     public func verdict(_ result: PoseResult) -> PoseVerdict { assess(result).verdict }
 
-    func isSeen(_ landmark: Landmark, width: Int, height: Int) -> Bool {
+    /// Whether a landmark is *seen*: visible, present, and inside the image (within `margin`).
+    public func isSeen(_ landmark: Landmark, width: Int, height: Int) -> Bool {
         landmark.visibility >= minimumVisibility && landmark.presence >= minimumVisibility
             && isInside(landmark, width: width, height: height)
     }
 
-    func isInside(_ landmark: Landmark, width: Int, height: Int) -> Bool {
+    /// Whether a landmark lies inside the image (within `margin` of its border).
+    public func isInside(_ landmark: Landmark, width: Int, height: Int) -> Bool {
         let mx = margin * Double(width), my = margin * Double(height)
         return landmark.x >= -mx && landmark.x <= Double(width) + mx
             && landmark.y >= -my && landmark.y <= Double(height) + my

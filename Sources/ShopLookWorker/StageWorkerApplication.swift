@@ -18,9 +18,10 @@ public struct StageWorkerResources: Sendable {
     public let store: FileBlobStore
     public let codec: MessageCodec
     public let topics: ShopLookTopics
+    public let logger: Logger
 }
 
-/// One stage executable: a ``StageWorker`` for `stage`, its consumer-lag gauges and the `/metrics` endpoint,
+/// One worker executable: a ``StageWorker`` for its role (a catalog stage, the query worker), its consumer-lag gauges and the `/metrics` endpoint,
 /// run as one `ServiceGroup`. The processor is built `--concurrency` times (each instance with its own model
 /// sessions) and the instances share each batch (``ConcurrentStageProcessor``).
 ///
@@ -35,30 +36,41 @@ public struct StageWorkerResources: Sendable {
 /// ```
 public struct StageWorkerApplication<Member: StageProcessor> {
     typealias Processor = ConcurrentStageProcessor<Member>
-    public let stage: PipelineStage
+    public let role: WorkerRole
     public let options: StageWorkerOptions
     private let makeProcessor: (StageWorkerResources) async throws -> Member
+    private let makeServices: (StageWorkerResources) -> [any Service]
 
+    /// - Parameter makeServices: services that run beside the worker (started before it, stopped after it drained).
+    public init(
+        role: WorkerRole, options: StageWorkerOptions, makeServices: @escaping (StageWorkerResources) -> [any Service] = { _ in [] },
+        makeProcessor: @escaping (StageWorkerResources) async throws -> Member
+    ) {
+        self.role = role
+        self.options = options
+        self.makeProcessor = makeProcessor
+        self.makeServices = makeServices
+    }
+
+    /// A catalog stage's executable.
     public init(
         stage: PipelineStage, options: StageWorkerOptions, makeProcessor: @escaping (StageWorkerResources) async throws -> Member
     ) {
-        self.stage = stage
-        self.options = options
-        self.makeProcessor = makeProcessor
+        self.init(role: .stage(stage), options: options, makeProcessor: makeProcessor)
     }
 
     /// Bootstraps logging and metrics (once per process), connects, and runs until shut down.
     public func run() async throws {
-        var logger = CommandLogging.bootstrap(label: "shoplook.\(stage.rawValue)-worker")
-        logger[metadataKey: "stage"] = "\(stage.rawValue)"
+        var logger = CommandLogging.bootstrap(label: "shoplook.\(role.name)-worker")
+        logger[metadataKey: "stage"] = "\(role.name)"
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let topics = options.kafka.topics
-        let clientID = "shoplook-\(stage.rawValue)-worker"
+        let clientID = "shoplook-\(role.name)-worker"
         let kafka = try options.kafka.configuration(clientID: clientID)
-        let consumer = KafkaConsumerConfiguration(kafka: kafka, groupID: options.group ?? topics.consumerGroup(for: stage))
-        var configuration = StageWorkerConfiguration(stage: stage, topics: topics, consumer: consumer)
+        var configuration = role.configuration(topics: topics, kafka: kafka, group: options.group)
+        let consumer = configuration.consumer
         configuration.maxBatchSize = options.maxBatchSize
 
         let concurrency = options.effectiveConcurrency
@@ -70,20 +82,20 @@ public struct StageWorkerApplication<Member: StageProcessor> {
             configuration: try options.database.configuration(), maximumConnections: max(4, concurrency + 1), logger: logger)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: kafka), logger: logger)
         let codec = try MessageCodec()
-        let resources = StageWorkerResources(pool: pool, store: try options.blobs.store(), codec: codec, topics: topics)
+        let resources = StageWorkerResources(pool: pool, store: try options.blobs.store(), codec: codec, topics: topics, logger: logger)
         var members: [Member] = []
         for _ in 0..<concurrency { members.append(try await makeProcessor(resources)) }
         let processor = ConcurrentStageProcessor(members)
-        logger.info("\(stage.rawValue) worker: \(concurrency) processor instance(s)")
+        logger.info("\(role.name) worker: \(concurrency) processor instance(s)")
         let lagMonitor = ConsumerLagMonitor(
-            dimensions: [("stage", stage.rawValue)], topic: configuration.inputTopic,
+            dimensions: [("stage", role.name)], topic: configuration.inputTopic,
             inspector: try KafkaGroupInspector(configuration: kafka, groupID: consumer.groupID, logger: logger),
             interval: .milliseconds(Int64(options.lagInterval * 1000)), logger: logger)
         let worker = StageWorker(
             configuration: configuration, processor: processor, producer: producer, pool: pool, codec: codec, logger: logger,
             onConsumerCreated: { lagMonitor.observe($0) })
         let metrics = MetricsEndpoint.service(
-            registry: registry, host: options.metricsHost, port: options.metricsPort(for: stage), logger: logger)
+            registry: registry, host: options.metricsHost, port: options.metricsPort(for: role), logger: logger)
 
         // Graceful shutdown goes through the services in reverse order: the worker drains first, while
         // /metrics still answers.
@@ -91,6 +103,7 @@ public struct StageWorkerApplication<Member: StageProcessor> {
             services: [
                 .init(service: metrics),
                 .init(service: lagMonitor),
+            ] + makeServices(resources).map { .init(service: $0) } + [
                 .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -25,7 +25,7 @@ public struct StageWorkerOptions: ParsableArguments {
     @Option(help: "Address /metrics listens on (0.0.0.0 lets a Prometheus on another host scrape it).")
     public var metricsHost = "127.0.0.1"
 
-    @Option(help: "Port of /metrics (default: 9401 pose, 9402 detect, 9403 embed; 0 picks a free port, logged at start).")
+    @Option(help: "Port of /metrics (default: 9401 pose, 9402 detect, 9403 embed, 9404 query; 0 picks a free port, logged at start).")
     public var metricsPort: Int?
 
     @Option(help: "Seconds between consumer-lag refreshes.")
@@ -45,13 +45,8 @@ public struct StageWorkerOptions: ParsableArguments {
         concurrency ?? min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     }
 
-    /// The `/metrics` port for `stage`: `--metrics-port`, else the stage's default.
-    public func metricsPort(for stage: PipelineStage) -> Int {
-        if let metricsPort { return metricsPort }
-        switch stage {
-        case .pose: return 9401
-        case .detect: return 9402
-        case .embed: return 9403
-        }
+    /// The `/metrics` port: `--metrics-port`, else the role's default.
+    public func metricsPort(for role: WorkerRole) -> Int {
+        metricsPort ?? role.defaultMetricsPort
     }
 }

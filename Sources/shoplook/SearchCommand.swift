@@ -4,6 +4,7 @@ import Logging
 import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookImaging
+import ShopLookLook
 import ShopLookModelOptions
 import ShopLookPipeline
 import ShopLookPose
@@ -19,8 +20,8 @@ struct SearchCommand: AsyncParsableCommand {
         discussion: """
             --vector-file: one JSON object per line, {"vector": [...]} with optional "super_category", "model" (or \
             "model_version") and "categories" (the output of `shoplook embed` works; --super-category and \
-            --model-version fill what a line leaves out). --image: the photo's articles (a full-body frontal shot: \
-            one per garment; a product photo: one), each embedded with the catalog's embedder. Asks every shard's \
+            --model-version fill what a line leaves out). --image: the photo's articles in view (a full-body photo: \
+            one per garment; an upper-body photo: its upper wear; a product photo: one), each embedded as the catalog's are. Asks every shard's \
             owner (searcher_shards) and merges; a shard that does not answer by --deadline-ms is named as missing \
             and the result is partial (exit status 3).
             """)
@@ -126,33 +127,26 @@ struct SearchCommand: AsyncParsableCommand {
         return queries
     }
 
-    /// The photo's articles (BlazePose verdict, pose-guided regions, crops named by the model), embedded.
+    /// The photo's articles in view, embedded as a look's are (``LookAnalyzer``): a full-body photo one per
+    /// garment, an upper-body photo its upper wear, a product photo its garment.
     private func imageQueries(_ path: String) async throws -> [LabelledQuery] {
         guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         let files = try vision.model.modelFiles()
-        let estimator = try PoseEstimator(files: files, includeMask: true)
-        let namer = try ImageEmbedder(models: files, framing: .centerCrop)
-        let embedder = try vision.embedder()
-        let image = try ImageDecoder().decode([UInt8](bytes))
-        let result = try estimator.estimate(image)
-        let verdict = PoseVerdictRules().verdict(result)
-        let cropper = ArticleCropper()
-        let found: [FoundArticle]
-        switch verdict {
-        case .fullFront:
-            found = try await cropper.articles(in: image, regions: ArticleLocator().locate(result, image: image), embedder: namer)
-        case .noPerson:
-            found = try await cropper.productArticle(in: image, superCategory: superCategory, category: nil, embedder: namer).map { [$0] } ?? []
-        case .fullBack, .fullSide, .partial:
-            throw SearchCommandError("\(path): the photo is \(verdict.rawValue); search takes full-body frontal shots and product photos")
+        let analyzer = LookAnalyzer(
+            pose: try PoseService(files: files), categorizer: try ImageEmbedder(models: files, framing: .centerCrop),
+            embedder: try vision.embedder(), store: nil)
+        let analysis: LookAnalysis
+        do {
+            analysis = try await analyzer.analyze(photo: [UInt8](bytes))
+        } catch let error as LookInputError {
+            throw SearchCommandError("\(path): \(error)")
         }
-        let vectors = try await embedder.embed(found.map(\.crop))
-        return zip(found, vectors).map { article, embedding in
+        return analysis.articles.map { article in
             let box = article.box
             return LabelledQuery(
                 label: "\(article.superCategory.rawValue) \(article.category) [\(Int(box.x0)), \(Int(box.y0)), \(Int(box.x1)), \(Int(box.y1))]",
                 query: SearchQuery(
-                    superCategory: article.superCategory, modelVersion: embedder.modelVersion, vector: embedding.vector,
+                    superCategory: article.superCategory, modelVersion: analysis.modelVersion, vector: article.vector,
                     categories: category.isEmpty ? nil : category))
         }
     }

@@ -156,8 +156,8 @@ struct MessageCodecTests {
     @Test("all message schemas load and compile")
     func preload() throws {
         try Fixtures.codec.preloadSchemas()
-        #expect(Fixtures.registry.availableSchemaNames() == ["cropped-articles", "dead-letter", "embedded", "new-image", "pose-filtered"])
-        #expect(try Fixtures.registry.preloadAll().count == 5)
+        #expect(Fixtures.registry.availableSchemaNames() == ["cropped-articles", "dead-letter", "embedded", "look-query", "new-image", "pose-filtered"])
+        #expect(try Fixtures.registry.preloadAll().count == 6)
         for type in MessageCodec.messageTypes {
             let schema = try Fixtures.registry.schema(named: type.schemaName)
             #expect(schema.id == "https://shoplook.dev/schemas/\(type.schemaName).schema.json")

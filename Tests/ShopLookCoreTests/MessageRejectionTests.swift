@@ -82,6 +82,11 @@ let rejectionCases: [RejectionCase] = [
     .init(Samples.fullDeadLetter, "bad topic name", path: "/source_topic", keyword: "pattern") { $0.setting("source_topic", to: .string("new image")) },
     .init(Samples.fullDeadLetter, "malformed stage", path: "/stage", keyword: "pattern") { $0.setting("stage", to: .string("Crop stage")) },
     .init(Samples.fullDeadLetter, "malformed payload digest", path: "/payload_sha256", keyword: "pattern") { $0.setting("payload_sha256", to: .string("abc")) },
+    // look-query
+    .init(Samples.lookQuery, "uppercase job id", path: "/job_id", keyword: "pattern") { $0.setting("job_id", to: .string("0B6F9D8E-4C1A-4F7E-9A51-3F0E2D7C8B41")) },
+    .init(Samples.lookQuery, "k of 0", path: "/top_k", keyword: "minimum") { $0.setting("top_k", to: .integer(0)) },
+    .init(Samples.lookQuery, "k over 1000", path: "/top_k", keyword: "maximum") { $0.setting("top_k", to: .integer(1001)) },
+    .init(Samples.lookQuery, "missing deadline", path: "/deadline_at", keyword: "required") { $0.setting("deadline_at", to: nil) },
 ]
 
 @Suite("Message rejection")

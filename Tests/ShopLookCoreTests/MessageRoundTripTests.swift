@@ -60,6 +60,12 @@ struct MessageRoundTripTests {
         #expect(keys(minimal) == ["version", "stage", "source_topic", "partition", "offset", "payload", "error", "error_kind", "failed_at"])
     }
 
+    @Test func lookQuery() throws {
+        let json = try roundTrip(Samples.lookQuery)
+        #expect(json["deadline_at"] == .string("2024-05-01T12:00:00.500Z"))
+        #expect(keys(json) == ["version", "job_id", "image_id", "blob_key", "top_k", "deadline_at"])
+    }
+
     @Test("explicit nulls for optional fields decode as nil (for non-Swift producers)")
     func explicitNulls() throws {
         let json = try Fixtures.json(Samples.minimalPoseFiltered)

@@ -56,4 +56,8 @@ enum Samples {
         stage: "embed", sourceTopic: "cropped-articles", partition: 0, offset: 0,
         payload: Data(), error: "x", errorKind: .missingBlob, failedAt: Date(timeIntervalSince1970: 1)
     )
+
+    static let lookQuery = LookQueryMessage(
+        jobID: "0b6f9d8e-4c1a-4f7e-9a51-3f0e2d7c8b41", imageID: hexA, blobKey: hexB, topK: 5, deadlineAt: sampleDate
+    )
 }

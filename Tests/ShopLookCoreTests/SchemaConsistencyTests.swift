@@ -56,6 +56,13 @@ struct SchemaConsistencyTests {
         #expect(swift.required == schema.required)
     }
 
+    @Test func lookQuery() throws {
+        let swift = swiftKeys(of: Samples.lookQuery, codingKeys: LookQueryMessage.CodingKeys.self)
+        let schema = try schemaKeys("look-query")
+        #expect(swift.all == schema.all)
+        #expect(swift.required == schema.required)
+    }
+
     @Test func poseFiltered() throws {
         let swift = swiftKeys(of: Samples.fullPoseFiltered, codingKeys: PoseFilteredMessage.CodingKeys.self)
         let schema = try schemaKeys("pose-filtered")

@@ -11,6 +11,8 @@ struct TopicsTests {
         #expect(topics.croppedArticles == "cropped-articles")
         #expect(topics.embedded == "embedded")
         #expect(topics.queryJobs == "query-jobs")
+        #expect(topics.queryDeadLetter == "dead-letter.query")
+        #expect(topics.queryConsumerGroup == "shoplook-query-worker")
         #expect(PipelineStage.allCases.map(topics.deadLetter(for:)) == ["dead-letter.pose", "dead-letter.detect", "dead-letter.embed"])
         #expect(PipelineStage.allCases.map(topics.input(for:)) == ["new-image", "pose-filtered", "cropped-articles"])
         #expect(PipelineStage.allCases.map(topics.output(for:)) == ["pose-filtered", "cropped-articles", "embedded"])
@@ -31,6 +33,7 @@ struct TopicsTests {
         let expected: [String: Int] = [
             "new-image": 6, "pose-filtered": 6, "cropped-articles": 6, "embedded": 8,
             "dead-letter.pose": 1, "dead-letter.detect": 1, "dead-letter.embed": 1, "query-jobs": 3,
+            "dead-letter.query": 1,
         ]
         let all = ShopLookTopics().all()
         #expect(all.count == expected.count)
@@ -39,7 +42,7 @@ struct TopicsTests {
         // Every named accessor appears in the list.
         let topics = ShopLookTopics(prefix: "p-")
         let names = Set(topics.all().map(\.name))
-        let accessors = [topics.newImage, topics.poseFiltered, topics.croppedArticles, topics.embedded, topics.queryJobs]
+        let accessors = [topics.newImage, topics.poseFiltered, topics.croppedArticles, topics.embedded, topics.queryJobs, topics.queryDeadLetter]
             + PipelineStage.allCases.map(topics.deadLetter(for:))
         #expect(Set(accessors) == names)
     }

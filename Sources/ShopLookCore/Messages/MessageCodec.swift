@@ -16,7 +16,7 @@ public struct MessageCodec: Sendable {
     /// Every message type defined by ShopLook.
     public static let messageTypes: [any ShopLookMessage.Type] = [
         NewImageMessage.self, PoseFilteredMessage.self, CroppedArticlesMessage.self,
-        EmbeddedMessage.self, DeadLetterEnvelope.self,
+        EmbeddedMessage.self, DeadLetterEnvelope.self, LookQueryMessage.self,
     ]
 
     /// Where schemas come from.

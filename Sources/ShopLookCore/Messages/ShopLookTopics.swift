@@ -18,7 +18,7 @@ public struct ShopLookTopics: Sendable, Equatable {
             (name: "embedded", partitions: searchShardCount),
         ]
         + PipelineStage.allCases.map { (name: "dead-letter." + $0.rawValue, partitions: 1) }
-        + [(name: "query-jobs", partitions: 3)]
+        + [(name: "query-jobs", partitions: 3), (name: "dead-letter.query", partitions: 1)]
 
     /// Prepended verbatim to every topic name (e.g. `"staging."`); empty by default.
     public var prefix: String
@@ -36,8 +36,12 @@ public struct ShopLookTopics: Sendable, Equatable {
     public var croppedArticles: String { prefix + "cropped-articles" }
     /// Articles whose vectors are stored; partition = search shard (``EmbeddedMessage``).
     public var embedded: String { prefix + "embedded" }
-    /// Search requests for query images.
+    /// Shoppers' photos to answer (``LookQueryMessage``): the query worker's input.
     public var queryJobs: String { prefix + "query-jobs" }
+    /// Where the query worker dead-letters a message it cannot read (the job it names is failed).
+    public var queryDeadLetter: String { prefix + "dead-letter.query" }
+    /// The consumer group of the query workers: its own, so the catalog's backlog never delays a shopper.
+    public var queryConsumerGroup: String { prefix + "shoplook-query-worker" }
 
     /// The dead-letter topic of `stage`, e.g. `dead-letter.pose` (``DeadLetterEnvelope``).
     public func deadLetter(for stage: PipelineStage) -> String {

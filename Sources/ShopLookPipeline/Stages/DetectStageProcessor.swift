@@ -16,7 +16,7 @@ import ShopLookVision
 ///   catalog super-category the article is named from the ImageNet classes; when none is probable the image is
 ///   `rejected` (nothing to search for).
 ///
-/// Crops are stored as JPEG, scaled down to `cropMaximumSide` (the embedder works at 224²). Article ids are
+/// Crops are stored by ``CropEncoder`` (JPEG, scaled down; the embedder works at 224²). Article ids are
 /// derived from the image id, super-category and ordinal, so a replay rewrites the same rows and crops (the
 /// blob store is content-addressed) and produces the same message. An image whose blob is missing or does not
 /// decode is dead-lettered and its row set to `dead_lettered`.
@@ -30,9 +30,8 @@ public struct DetectStageProcessor: StageProcessor {
     let topics: ShopLookTopics
     let images: StageImageLoader
     let cropper = ArticleCropper()
-    let encoder = JPEGEncoder(quality: 90)
-    /// Longest side of a stored crop, in pixels.
-    public var cropMaximumSide = 512
+    /// How crops are stored.
+    public var cropEncoder = CropEncoder()
 
     /// - Parameter categorizer: an embedder whose ImageNet logits name the articles (its first view's logits
     ///   are used; a centre-crop embedder without projection does the least work).
@@ -101,7 +100,7 @@ public struct DetectStageProcessor: StageProcessor {
         for article in found {
             let ordinal = ordinals[article.superCategory, default: 0]
             ordinals[article.superCategory] = ordinal + 1
-            let key = try await store.put(try encodeCrop(article.crop))
+            let key = try await store.put(try cropEncoder.encode(article.crop))
             rows.append((Article(
                 articleID: Self.articleID(imageID: message.imageID, superCategory: article.superCategory, ordinal: ordinal),
                 superCategory: article.superCategory, category: article.category, box: article.box,
@@ -111,16 +110,6 @@ public struct DetectStageProcessor: StageProcessor {
             imageID: message.imageID, source: message.source, productID: message.productID, articles: rows.map(\.article))
         return (.articles(imageID: message.imageID, rows),
                 .forward([KafkaRecord(topic: topics.croppedArticles, key: Array(message.imageID.utf8), value: try codec.encode(output))]))
-    }
-
-    /// JPEG bytes of a crop, scaled down so that its longer side is at most `cropMaximumSide`.
-    private func encodeCrop(_ crop: RGBImage) throws(ImageError) -> [UInt8] {
-        let longer = max(crop.width, crop.height)
-        guard longer > cropMaximumSide else { return try encoder.encode(crop) }
-        let scale = Double(cropMaximumSide) / Double(longer)
-        let scaled = try crop.resized(width: max(1, Int((Double(crop.width) * scale).rounded())),
-                                      height: max(1, Int((Double(crop.height) * scale).rounded())), filter: .area)
-        return try encoder.encode(scaled)
     }
 }
 

@@ -1,0 +1,62 @@
+import Foundation
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookLook
+import ShopLookPose
+import ShopLookTestSupport
+import ShopLookVision
+import Testing
+
+/// The vision half of a look on the fetched models and the test photos: what is in view is searched.
+@Suite(.requiresModels)
+struct LookAnalyzerTests {
+    static func analyzer(store: (any BlobStore)? = nil) throws -> LookAnalyzer {
+        let files = TestModelFiles.files
+        return LookAnalyzer(
+            pose: try PoseService(files: files), categorizer: try ImageEmbedder(models: files, framing: .centerCrop),
+            embedder: try LookFixture.catalogEmbedder(), store: store)
+    }
+
+    static func photo(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: TestModelFiles.testdata.appendingPathComponent(name)))
+    }
+
+    @Test("an upper-body photo gives its upper wear and names what is not in view")
+    func upperBody() async throws {
+        let root = TestPaths.scratchDirectory("look-analyzer")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try FileBlobStore(root: root)
+        let analysis = try await Self.analyzer(store: store).analyze(photo: try Self.photo("astronaut.png"))
+        #expect(analysis.articles.map(\.superCategory) == [.upper])
+        #expect(analysis.verdict == .partial)
+        #expect(Set(analysis.notInView.map(\.superCategory)) == [.lower, .foot])
+        let article = try #require(analysis.articles.first)
+        #expect(article.vector.count > 0 && abs(article.vector.reduce(0) { $0 + $1 * $1 } - 1) < 1e-3, "a unit vector")
+        // The crop is stored as the catalog stores crops (a JPEG the blob store holds).
+        let key = try #require(article.cropKey)
+        #expect(try await store.get(key).starts(with: [0xFF, 0xD8]))
+        #expect(analysis.stageSeconds.keys.sorted() == ["crop", "decode", "embed", "locate", "pose"])
+    }
+
+    @Test("a full-body photo gives upper and lower wear at least")
+    func fullBody() async throws {
+        let analysis = try await Self.analyzer().analyze(photo: try Self.photo("person.jpg"))
+        #expect(analysis.articles.map(\.superCategory).starts(with: [.upper, .lower]))
+        #expect(analysis.articles.map(\.ordinal) == Array(0..<analysis.articles.count))
+    }
+
+    @Test("no person and no garment, and bytes that are no image, are the shopper's errors")
+    func refusals() async throws {
+        let analyzer = try Self.analyzer()
+        await #expect(throws: LookInputError.nothingToSearch("no person and no garment found in the photo")) {
+            _ = try await analyzer.analyze(photo: try Self.photo("chelsea.png"))
+        }
+        do {
+            _ = try await analyzer.analyze(photo: Array("not a photo".utf8))
+            Issue.record("a text file was analysed")
+        } catch let error as LookInputError {
+            guard case .notAnImage(let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("format"), "\(reason)")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import ShopLookBlobStore
+import ShopLookCore
+import ShopLookLook
+import ShopLookPostgres
+import ShopLookTestSupport
+import Testing
+
+/// The query worker as a process, with a real searcher, broker and PostgreSQL: looks answered through the searchers,
+/// refusals, removed products left out, a look that no shard answers ending at its deadline, and a worker killed
+/// holding a look leaving it to another that answers it once.
+@Suite(.serialized, .requiresDatabase, .requiresModels,
+       .requiresExecutables("shoplook-broker", "shoplook-searcher", "shoplook-query-worker", "shoplook"))
+struct QueryWorkerTests {
+    static func photoPath(_ name: String) -> String { TestModelFiles.testdata.appendingPathComponent(name).path }
+
+    /// The catalog: the articles of the astronaut (upper-body) and person (full-body) test photos, as products
+    /// ASTRO and PERSON, among 40 random distractors per super-category. Returns the embedder's model version.
+    static func insertCatalog(_ fixture: LookFixture) async throws -> String {
+        let analyzer = try LookAnalyzerTests.analyzer(store: fixture.store)
+        let version = analyzer.embedder.modelVersion
+        for (product, file) in [("ASTRO", "astronaut.png"), ("PERSON", "person.jpg")] {
+            let photo = try LookAnalyzerTests.photo(file)
+            let analysis = try await analyzer.analyze(photo: photo)
+            _ = try await fixture.insertCatalogProduct(
+                product, title: "The \(file) look", imageID: SHA256.hexDigest(photo), articles: analysis.articles, modelVersion: version)
+        }
+        let dimension = try await analyzer.analyze(photo: try LookAnalyzerTests.photo("astronaut.png")).articles[0].vector.count
+        var random = SplitMix64(seed: 42)
+        for index in 0..<120 {
+            var vector = (0..<dimension).map { _ in Float(random.nextUnit() * 2 - 1) }
+            let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            vector = vector.map { $0 / norm }
+            let category = SuperCategory.allCases[index % 3]
+            let article = LookArticle(
+                ordinal: 0, superCategory: category, category: "other", box: BoundingBox(x0: 0, y0: 0, x1: 1, y1: 1), score: 1,
+                cropKey: nil, vector: vector)
+            _ = try await fixture.insertCatalogProduct(
+                "D\(index)", title: "Distractor \(index)", imageID: SHA256.hexDigest(Array("distractor \(index)".utf8)), articles: [article],
+                modelVersion: version)
+        }
+        return version
+    }
+
+    static func decode(_ output: String) throws -> LookJob {
+        let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("{") })
+        return try LookJob.decoder().decode(LookJob.self, from: Data(line.utf8))
+    }
+
+    @Test func answersLooksThroughTheSearchers() async throws {
+        try await LookFixture.with { fixture in
+            _ = try await Self.insertCatalog(fixture)
+            let searcher = try await fixture.startSearcher()
+            let worker = try await fixture.startQueryWorker()
+            defer { worker.send(SIGKILL); searcher.send(SIGKILL) }
+
+            // An upper-body photo: its upper wear, matched first to the catalog's own article of the same photo.
+            let astronaut = try await fixture.lookCommand(Self.photoPath("astronaut.png"), ["--wait", "--json", "--k", "3"])
+            #expect(astronaut.exit == .exited(0), "\(astronaut.output)")
+            let job = try Self.decode(astronaut.output)
+            #expect(job.state == .done && job.attempts == 1 && job.verdict == .partial)
+            #expect(job.articles.map(\.superCategory) == [.upper])
+            #expect(Set(job.details.notInView.map(\.superCategory)) == [.lower, .foot])
+            let best = try #require(job.articles.first?.matches.first)
+            #expect(best.productID == "ASTRO" && best.score > 0.99 && best.title == "The astronaut.png look")
+            #expect(best.url == "https://shop.example/ASTRO")
+            #expect(job.articles[0].matches.map(\.rank) == [1, 2, 3])
+            let crop = try BlobKey(try #require(job.articles[0].cropKey))
+            #expect(FileManager.default.fileExists(atPath: fixture.store.path(for: crop)))
+            for stage in ["pose", "embed", "search"] { #expect(job.details.stageMilliseconds[stage] != nil, "\(stage)") }
+
+            // A full-body photo: each article finds the catalog's article of the same photo first (text output).
+            let person = try await fixture.lookCommand(Self.photoPath("person.jpg"), ["--wait"])
+            #expect(person.exit == .exited(0), "\(person.output)")
+            #expect(person.output.contains("upper wear: ") && person.output.contains("lower wear: "))
+            #expect(person.output.components(separatedBy: "  1. ").dropFirst().allSatisfy { $0.contains("PERSON \"The person.jpg look\"") },
+                    "\(person.output)")
+
+            // Nothing to search for, and bytes that are no photo.
+            let cat = try await fixture.lookCommand(Self.photoPath("chelsea.png"), ["--wait"])
+            #expect(cat.exit == .exited(1) && cat.output.contains("failed") && cat.output.contains("no person and no garment"), "\(cat.output)")
+            let text = fixture.scratch.appendingPathComponent("not-a-photo.jpg")
+            try Data("hello".utf8).write(to: text)
+            let refused = try await fixture.lookCommand(text.path, ["--wait"])
+            #expect(refused.exit == .exited(1) && refused.output.contains("not a usable image"), "\(refused.output)")
+
+            // A product that left the catalog is left out even before the searchers drop it (no tombstone sent here).
+            try await fixture.pool.withConnection { connection in
+                _ = try await connection.execute("UPDATE products SET removed_at = now() WHERE product_id = 'ASTRO'")
+            }
+            let again = try await fixture.lookCommand(Self.photoPath("astronaut.png"), ["--wait", "--json", "--k", "3"])
+            let answer = try Self.decode(again.output)
+            #expect(answer.state == .done && answer.details.removedProductsSkipped == 1, "\(again.output)")
+            #expect(!answer.articles.flatMap(\.matches).contains { $0.productID == "ASTRO" })
+        }
+    }
+
+    @Test func aLookEndsAtItsDeadlineAndAKilledWorkersLookIsAnsweredOnceByAnother() async throws {
+        try await LookFixture.with { fixture in
+            _ = try await Self.insertCatalog(fixture)
+            // Every shard's owner hangs.
+            let stalling = try StallingOwner()
+            defer { stalling.close() }
+            try await fixture.pool.withConnection { connection in
+                for shard in 0..<LookFixture.shards {
+                    _ = try await connection.execute(
+                        "INSERT INTO searcher_shards (shard, owner, member, generation) VALUES ($1, $2, 'stalling', nextval('searcher_generation_seq'))",
+                        [shard, stalling.address])
+                }
+            }
+            let first = try await fixture.startQueryWorker(searchDeadlineMs: 120_000)
+            defer { first.send(SIGKILL) }
+            let photo = try LookAnalyzerTests.photo("astronaut.png")
+
+            // No shard answers: the look still ends, failed with why, by its deadline.
+            let short = try await fixture.submitter.submit(photo: photo, topK: 3, deadline: .seconds(4))
+            let ended = try #require(try await fixture.jobs.waitUntilEnded(short.jobID, timeout: .seconds(30)))
+            #expect(ended.state == .failed && ended.reason?.hasPrefix("no search shard answered") == true, "\(String(describing: ended.reason))")
+            #expect(try #require(ended.finishedAt) <= ended.deadlineAt.addingTimeInterval(1))
+
+            // A look in flight when its worker is killed …
+            let seen = stalling.requests
+            let long = try await fixture.submitter.submit(photo: photo, topK: 3, deadline: .seconds(120))
+            try await stalling.waitForRequests(moreThan: seen)
+            #expect(try await fixture.jobs.job(long.jobID)?.state == .running)
+            first.send(SIGKILL)
+            _ = await first.exit()
+
+            // … is taken by the next worker once the searchers are back, and answered once.
+            try await fixture.pool.withConnection { connection in _ = try await connection.execute("DELETE FROM searcher_shards") }
+            let searcher = try await fixture.startSearcher()
+            let second = try await fixture.startQueryWorker()
+            defer { second.send(SIGKILL); searcher.send(SIGKILL) }
+            let answered = try #require(try await fixture.jobs.waitUntilEnded(long.jobID, timeout: .seconds(90)))
+            #expect(answered.state == .done && answered.attempts == 2, "\(answered.state) \(String(describing: answered.reason))")
+            #expect(answered.articles.first?.matches.first?.productID == "ASTRO")
+            let rows = try await fixture.pool.withConnection { connection in
+                try await connection.query("SELECT count(*) FROM query_results WHERE job_id = $1", [long.jobID]).first?.decode(Int.self, at: 0)
+            }
+            #expect(rows == answered.articles.map { max(1, $0.matches.count) }.reduce(0, +))
+            _ = try await second.line(containing: "attempt 2")
+        }
+    }
+}
