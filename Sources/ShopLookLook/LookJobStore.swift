@@ -73,17 +73,22 @@ public struct LookJobStore: Sendable {
     }
 
     /// Takes a job for `worker`: counts the attempt and sets it running. A job past its deadline, or one that has
-    /// already stopped `maximumAttempts` workers, is failed here with the reason.
+    /// already stopped `maximumAttempts` workers, is failed here with the reason. The worker that holds the job taking
+    /// it again (its batch retried after a transient failure) is the same attempt.
     public func claim(_ jobID: UUID, worker: String, maximumAttempts: Int = 3) async throws -> LookClaim {
         try await pool.retrying { connection in
             try await connection.transaction { connection in
                 let rows = try await connection.query(
-                    "SELECT state, attempts, deadline_at <= now(), deadline_at, created_at FROM query_jobs WHERE job_id = $1 FOR UPDATE",
+                    "SELECT state, attempts, deadline_at <= now(), deadline_at, created_at, worker FROM query_jobs WHERE job_id = $1 FOR UPDATE",
                     [jobID])
                 guard let row = rows.first else { return .unknown }
                 let state = LookJob.State(rawValue: try row.decode(String.self, at: 0)) ?? .failed
                 if state.isTerminal { return .ended(state) }
                 let attempts = try row.decode(Int.self, at: 1)
+                // The same worker again (its batch retried after a transient failure): the same attempt.
+                if state == .running, try row.decode(String?.self, at: 5) == worker, attempts > 0, !(try row.decode(Bool.self, at: 2)) {
+                    return .run(attempt: attempts, deadlineAt: try row.decode(Date.self, at: 3), createdAt: try row.decode(Date.self, at: 4))
+                }
                 if try row.decode(Bool.self, at: 2) {
                     try await Self.end(jobID, state: .failed, reason: "deadline passed before a worker could answer (\(attempts) attempt(s))", on: connection)
                     return .ended(.failed)

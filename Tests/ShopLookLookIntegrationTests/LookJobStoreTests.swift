@@ -72,7 +72,9 @@ struct LookJobStoreTests {
             guard case .run(1, _, _) = try await fixture.jobs.claim(id, worker: "w1", maximumAttempts: 2) else { Issue.record("first claim"); return }
             let running = try #require(try await fixture.jobs.job(id))
             #expect(running.state == .running && running.startedAt != nil && running.attempts == 1)
-            // Taken again (the first worker died holding it): attempt 2.
+            // The same worker again (a retried batch): the same attempt.
+            guard case .run(1, _, _) = try await fixture.jobs.claim(id, worker: "w1", maximumAttempts: 2) else { Issue.record("retry"); return }
+            // Taken by another (the first worker died holding it): attempt 2.
             guard case .run(2, _, _) = try await fixture.jobs.claim(id, worker: "w2", maximumAttempts: 2) else { Issue.record("second claim"); return }
             #expect(try await fixture.jobs.claim(id, worker: "w3", maximumAttempts: 2) == .ended(.failed))
             let failed = try #require(try await fixture.jobs.job(id))
