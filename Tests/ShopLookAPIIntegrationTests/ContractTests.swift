@@ -18,7 +18,7 @@ import Testing
 @Suite(.serialized, .requiresDatabase, .requiresBroker, .requiresExecutables("shoplook-api"), .requiresSchemathesis)
 struct ContractTests {
     static let seed = 20_261_204
-    static let examples = 30
+    static let examples = 50
 
     @Test func theServerKeepsToItsOpenAPIDocument() async throws {
         try await APIFixture.with { fixture in
@@ -42,7 +42,7 @@ struct ContractTests {
                     executable: TestServices.contractVenv.appendingPathComponent("bin/schemathesis"),
                     arguments: [
                         "run", TestPaths.packageRoot.appendingPathComponent("Schemas/openapi.json").path, "--url", base,
-                        "--header", "Authorization: Bearer \(APIFixture.token)", "--checks", "all",
+                        "--header", "Authorization: Bearer \(APIFixture.token)",
                         "--phases", "examples,coverage,fuzzing", "--max-examples", String(Self.examples), "--seed", String(Self.seed),
                         "--generation-database", "none", "--no-color", "--request-timeout", "60",
                     ],
@@ -98,12 +98,23 @@ struct ContractTests {
         return KnownIDs(product: "contract/sku-1", image: imageID, article: article)
     }
 
-    /// The run's configuration. `positive_data_acceptance` also takes 422: a request the document calls valid
-    /// can still carry an `image` that is not a decodable JPEG or PNG, which no JSON Schema can say.
+    /// The run's configuration. schemathesis 4 runs every check by default (not naming `--checks`, so that the
+    /// configuration can turn one off for one operation), with two exceptions, both about `POST /v1/products`:
+    /// - `positive_data_acceptance` also takes 422: a request the document calls valid can still carry an `image`
+    ///   that is not a decodable JPEG or PNG, which no JSON Schema can say;
+    /// - `negative_data_rejection` is off for that operation: in multipart/form-data every field is text, so a
+    ///   "negative" `category: null` or `url: 5288725` arrives as the valid strings "null" and "5288725", and
+    ///   schemathesis 4.32.5 cannot re-check a form with a binary part as sent (its validator fails on bytes), so it
+    ///   reports such accepted uploads as failures. The form's 400s are asserted by ShopLookAPITests instead
+    ///   (ProductUploadFormTests, ProductRoutesTests); the other checks still run on the operation.
     static func configuration(_ known: KnownIDs) -> String {
         """
         [checks.positive_data_acceptance]
         expected-statuses = ["2xx", "401", "404", "422"]
+
+        [[operations]]
+        include-operation-id = "uploadProduct"
+        checks.negative_data_rejection.enabled = false
 
         [dictionaries.products]
         values = ["\(known.product)"]
