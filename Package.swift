@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "shoplook-searcher", targets: ["shoplook-searcher"]),
         .executable(name: "shoplook-query-worker", targets: ["shoplook-query-worker"]),
         .executable(name: "shoplook-search-bench", targets: ["shoplook-search-bench"]),
+        .executable(name: "shoplook-api", targets: ["shoplook-api"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
@@ -143,6 +145,33 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The HTTP API (Hummingbird): catalog changes through the ingest pipeline, product reads, images and crops
+        // from the blob store, health, metrics; one JSON error shape, bearer token for writes. Routes are added by
+        // route types (ProductRoutes, MediaRoutes, HealthRoutes) to one router, so more can join.
+        .target(
+            name: "ShopLookAPI",
+            dependencies: [
+                "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPipeline",
+                "ShopLookServices",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoplook-api",
+            dependencies: [
+                "ShopLookAPI", "ShopLookCommandSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookImaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
@@ -307,6 +336,31 @@ let package = Package(
         .testTarget(
             name: "ShopLookSearchClientIntegrationTests",
             dependencies: ["ShopLookSearchClient", "ShopLookPostgres", "ShopLookTestSupport"]
+        ),
+        // The API's routes in process (HummingbirdTesting) over an in-memory catalog: every error path, the
+        // multipart parser, the OpenAPI document against the router.
+        .testTarget(
+            name: "ShopLookAPITests",
+            dependencies: [
+                "ShopLookAPI", "ShopLookCore", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The API against PostgreSQL and the development broker (in process), and the shoplook-api process
+        // against its OpenAPI document with schemathesis.
+        .testTarget(
+            name: "ShopLookAPIIntegrationTests",
+            dependencies: [
+                "ShopLookAPI", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
+                "ShopLookPipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),

@@ -90,4 +90,62 @@ import Testing
         }
         try? FileManager.default.removeItem(at: root)
     }
+
+    @Test func ingestsAnUploadHeldInMemoryWithItsOwnSuperCategory() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let topics = ShopLookTopics(prefix: "upload.")
+        let broker = try await TestBroker(topics: [topics.newImage: 3])
+        defer { broker.stop() }
+        try await TestDatabase.withMigratedSchema { schema in
+            let pool = PostgresPool(configuration: try schema.configuration(), maximumConnections: 2, logger: logger)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger)
+            let codec = try MessageCodec()
+            let ingestor = CatalogIngestor(
+                store: try FileBlobStore(root: root.appendingPathComponent("blobs")), pool: pool, producer: producer, codec: codec,
+                topics: topics)
+            try await closing(producer, pool) {
+                let bytes = try TestImages.solid(red: 77)
+                // The catalog says "scarf" (no super-category of its own) but files it under upper wear.
+                let upload = CatalogUpload(bytes: bytes, productID: "sku/9", title: "Scarf", url: "https://shop.example/9", category: "scarf",
+                                           superCategory: .upper)
+                let receipt = try await ingestor.ingest(upload)
+                #expect(receipt == IngestReceipt(result: .new, imageID: SHA256.hexDigest(bytes)))
+                #expect(try await ingestor.ingest(upload) == IngestReceipt(result: .duplicate(requeued: true), imageID: SHA256.hexDigest(bytes)))
+                let rejected = try await ingestor.ingest(CatalogUpload(bytes: Array("GIF89a".utf8), productID: "sku/10"))
+                #expect(rejected == IngestReceipt(result: .rejected("unsupported format: gif (expected JPEG or PNG)"), imageID: nil))
+                // A category the new-image message cannot carry fails before any row is written.
+                await #expect(throws: MessageError.self) {
+                    try await ingestor.ingest(CatalogUpload(bytes: try TestImages.solid(red: 78), productID: "sku/11",
+                                                            category: String(repeating: "c", count: 129)))
+                }
+
+                let row = try await pool.withConnection { connection in
+                    try await connection.query(
+                        """
+                        SELECT p.title, p.super_category, pi.category_hint, i.byte_size, (SELECT count(*) FROM products)
+                        FROM products p JOIN product_images pi USING (product_id) JOIN images i USING (image_id)
+                        WHERE p.product_id = 'sku/9'
+                        """)[0]
+                }
+                #expect(try row.decode(String.self, at: 0) == "Scarf")
+                #expect(try row.decode(String.self, at: 1) == "upper")
+                #expect(try row.decode(String.self, at: 2) == "scarf")
+                #expect(try row.decode(Int.self, at: 3) == bytes.count)
+                #expect(try row.decode(Int.self, at: 4) == 1)
+
+                let consumer = try KafkaConsumer(
+                    configuration: broker.consumerConfiguration(group: "check"), topics: [topics.newImage], logger: logger)
+                let messages = try await withTimeout(.seconds(30), "new-image messages") {
+                    var messages: [NewImageMessage] = []
+                    while messages.count < 2, let record = try await consumer.next() {
+                        messages.append(try codec.decode(NewImageMessage.self, from: record.value))
+                    }
+                    return messages
+                }
+                try await consumer.close()
+                #expect(messages.allSatisfy { $0.imageID == SHA256.hexDigest(bytes) && $0.productID == "sku/9" && $0.superCategory == .upper })
+            }
+        }
+    }
 }

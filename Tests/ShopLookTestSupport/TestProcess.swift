@@ -27,9 +27,17 @@ public final class TestProcess: Sendable {
 
     /// Starts `name` (found by ``TestPaths/executable(named:)``) with `arguments`, in this process's environment
     /// plus `environment`.
-    public init(_ name: String, arguments: [String], environment: [String: String] = [:]) throws {
+    public convenience init(_ name: String, arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(executable: try TestPaths.executable(named: name), arguments: arguments, environment: environment)
+    }
+
+    /// Starts the program at `executable` (a tool outside this package, such as schemathesis), in `directory`
+    /// when given.
+    public init(executable: URL, arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+        let name = executable.lastPathComponent
         let process = Process()
-        process.executableURL = try TestPaths.executable(named: name)
+        process.executableURL = executable
+        if let directory { process.currentDirectoryURL = directory }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()

@@ -25,6 +25,18 @@ public enum TestServices {
         TestModelFiles.missing().isEmpty
     }
 
+    /// The virtual environment `Deploy/setup` installs schemathesis into (`Deploy/install-contract-tools`):
+    /// `$SHOPLOOK_CONTRACT_VENV`, or `.tools/contract-venv` in the package.
+    public static var contractVenv: URL {
+        if let path = ProcessInfo.processInfo.environment["SHOPLOOK_CONTRACT_VENV"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return TestPaths.packageRoot.appendingPathComponent(".tools/contract-venv")
+    }
+
+    /// schemathesis is installed in ``contractVenv``.
+    public static var hasSchemathesis: Bool {
+        FileManager.default.isExecutableFile(atPath: contractVenv.appendingPathComponent("bin/schemathesis").path)
+    }
+
     /// The executables `names` of this package are built (found by ``TestPaths/executable(named:)``).
     public static func hasExecutables(_ names: [String]) -> Bool {
         names.allSatisfy { (try? TestPaths.executable(named: $0)) != nil }
@@ -50,6 +62,14 @@ extension Trait where Self == ConditionTrait {
             if: TestServices.servicesRequired || TestServices.hasExecutables(names),
             Comment(rawValue: "needs the built \(names.joined(separator: ", ")): run `swift build --build-tests` "
                 + "(or set SHOPLOOK_BIN_DIR to where they are)"))
+    }
+
+    /// schemathesis in ``TestServices/contractVenv`` (the API's contract test).
+    public static var requiresSchemathesis: Self {
+        .enabled(
+            if: TestServices.servicesRequired || TestServices.hasSchemathesis,
+            Comment(rawValue: "needs schemathesis in \(TestServices.contractVenv.path): run Deploy/setup "
+                + "(or Deploy/install-contract-tools; or set SHOPLOOK_CONTRACT_VENV to a venv that has it)"))
     }
 
     /// The fetched models, runtime libraries and test photos (``TestModelFiles``).

@@ -113,13 +113,31 @@ public struct CatalogIngestor: Sendable {
         let (file, limit) = (item.file.path, maximumFileBytes)
         let (bytes, rejection) = await BlockingCallPool.shared.run { () throws(Never) in Self.readFile(file, limit: limit) }
         if let rejection { return .rejected(rejection) }
+        let upload = CatalogUpload(bytes: bytes, productID: item.productID, title: item.title, url: item.url, category: item.category)
+        return try await ingest(upload).result
+    }
+
+    /// Ingests one upload held in memory (the HTTP API's): the same steps as for a file once its bytes are read.
+    /// Throws only for transient infrastructure failures (after retries); bad input (empty, not JPEG or PNG, over
+    /// ``maximumFileBytes``) is a `.rejected` result with no image id.
+    public func ingest(_ upload: CatalogUpload) async throws -> IngestReceipt {
+        let bytes = upload.bytes
+        guard bytes.count <= maximumFileBytes else {
+            return IngestReceipt(result: .rejected("file too large: \(bytes.count) bytes (limit \(maximumFileBytes))"), imageID: nil)
+        }
         let format = ImageFormat.detect(bytes)
         guard ImageDecoder.acceptedFormats.contains(format) else {
-            return .rejected(format == .empty ? "empty file" : "unsupported format: \(format) (expected JPEG or PNG)")
+            let reason = format == .empty ? "empty file" : "unsupported format: \(format) (expected JPEG or PNG)"
+            return IngestReceipt(result: .rejected(reason), imageID: nil)
         }
         let key = try await store.put(bytes)
-        let category = item.category
-        let superCategory = category.flatMap(CategoryTaxonomy.superCategory(for:))
+        let category = upload.category
+        let superCategory = upload.superCategory ?? category.flatMap(CategoryTaxonomy.superCategory(for:))
+        // Encoded (and checked against its schema) before any row is written: a field the message cannot carry
+        // fails the upload whole instead of leaving rows no message announces.
+        let message = try codec.encode(NewImageMessage(
+            imageID: key.rawValue, blobKey: key.rawValue, source: .catalog, productID: upload.productID, category: category,
+            superCategory: superCategory, byteSize: bytes.count, uploadedAt: Date()))
         let (inserted, state) = try await pool.retrying { connection in
             try await connection.transaction { connection in
                 let row = try await connection.query(
@@ -136,22 +154,18 @@ public struct CatalogIngestor: Sendable {
                         url = COALESCE(EXCLUDED.url, products.url),
                         category = COALESCE(EXCLUDED.category, products.category),
                         super_category = COALESCE(EXCLUDED.super_category, products.super_category)
-                    """, [item.productID, item.title, item.url, category, superCategory?.rawValue])
+                    """, [upload.productID, upload.title, upload.url, category, superCategory?.rawValue])
                 _ = try await connection.execute(
                     """
                     INSERT INTO product_images (product_id, image_id, category_hint) VALUES ($1, $2, $3)
                     ON CONFLICT (product_id, image_id) DO NOTHING
-                    """, [item.productID, key.rawValue, category])
+                    """, [upload.productID, key.rawValue, category])
                 return (try row.decode(Bool.self, at: 0), try row.decode(String.self, at: 1))
             }
         }
-        guard inserted || state == "new" else { return .duplicate(requeued: false) }
-        let message = NewImageMessage(
-            imageID: key.rawValue, blobKey: key.rawValue, source: .catalog, productID: item.productID, category: category,
-            superCategory: superCategory, byteSize: bytes.count, uploadedAt: Date())
-        _ = try await producer.send(KafkaRecord(
-            topic: topics.newImage, key: Array(key.rawValue.utf8), value: try codec.encode(message)))
-        return inserted ? .new : .duplicate(requeued: true)
+        guard inserted || state == "new" else { return IngestReceipt(result: .duplicate(requeued: false), imageID: key.rawValue) }
+        _ = try await producer.send(KafkaRecord(topic: topics.newImage, key: Array(key.rawValue.utf8), value: message))
+        return IngestReceipt(result: inserted ? .new : .duplicate(requeued: true), imageID: key.rawValue)
     }
 
     /// The file's bytes, or why it is rejected. Blocking: runs on ``BlockingCallPool/shared``.

@@ -1,0 +1,21 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// How the API writes JSON: snake_case keys as the types name them, keys sorted, slashes unescaped,
+/// `application/json`.
+public enum APIJSON {
+    /// A response whose body is `value` as JSON.
+    public static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encode(value))))
+    }
+
+    /// `value` as JSON bytes.
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import ShopLookCore
+
+/// The ids of the API's paths, checked against the schema's constraints before any query (a violation is 400):
+/// product ids are 1–200 characters (`products.product_id`) without NUL, and not `.` or `..` (no URL path can
+/// carry those as a segment: clients resolve them away); image and article ids are SHA-256 hex.
+public enum ResourceID {
+    /// `products.product_id`: at most 200 characters.
+    public static let maximumProductIDLength = 200
+
+    /// A product id as the form or the path gives it (already percent-decoded).
+    public static func product(_ id: String) throws(APIError) -> String {
+        guard !id.isEmpty else { throw .badRequest("a product id must not be empty") }
+        guard id.unicodeScalars.count <= maximumProductIDLength else {
+            throw .badRequest("a product id is at most \(maximumProductIDLength) characters")
+        }
+        guard !id.unicodeScalars.contains("\0") else { throw .badRequest("a product id must not contain NUL") }
+        guard id != ".", id != ".." else { throw .badRequest("a product id cannot be \"\(id)\"") }
+        return id
+    }
+
+    /// An image or article id: 64 lowercase hex digits.
+    public static func digest(_ id: String, of what: String) throws(APIError) -> String {
+        guard SHA256.isHexDigest(id) else { throw .badRequest("\(what) ids are 64 lowercase hex digits (a SHA-256)") }
+        return id
+    }
+
+    /// The path parameter `name`, percent-decoded (Hummingbird leaves it as sent, so `%2F` stays in the segment).
+    public static func pathParameter(_ name: String, in context: some RequestContext) throws(APIError) -> String {
+        guard let raw = context.parameters.get(name) else { throw .badRequest("the path has no \(name)") }
+        guard let decoded = raw.removingPercentEncoding else { throw .badRequest("the \(name) in the path is not valid percent-encoded UTF-8") }
+        return decoded
+    }
+
+    /// `id` percent-encoded for one path segment (everything but RFC 3986's unreserved characters).
+    public static func pathSegment(_ id: String) -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id
+    }
+}
