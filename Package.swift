@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -154,8 +155,9 @@ let package = Package(
             name: "ShopLookAPI",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPipeline",
-                "ShopLookServices",
+                "ShopLookServices", "ShopLookLook",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -342,7 +344,7 @@ let package = Package(
         .testTarget(
             name: "ShopLookAPITests",
             dependencies: [
-                "ShopLookAPI", "ShopLookCore", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPipeline",
+                "ShopLookAPI", "ShopLookCore", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPipeline", "ShopLookLook",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -355,7 +357,7 @@ let package = Package(
             name: "ShopLookAPIIntegrationTests",
             dependencies: [
                 "ShopLookAPI", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
-                "ShopLookPipeline",
+                "ShopLookPipeline", "ShopLookLook", "ShopLookImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -34,6 +34,28 @@ public struct LookJob: Sendable, Equatable, Codable {
     /// The articles found, in the order upper, lower, foot (empty until the job ends, and for a failed job).
     public var articles: [LookJobArticle]
 
+    public init(
+        jobID: UUID, state: State, reason: String?, topK: Int, createdAt: Date, startedAt: Date?, finishedAt: Date?, deadlineAt: Date,
+        attempts: Int, imageID: String?, imageWidth: Int?, imageHeight: Int?, verdict: PoseVerdict?, details: LookJobDetails,
+        articles: [LookJobArticle]
+    ) {
+        self.jobID = jobID
+        self.state = state
+        self.reason = reason
+        self.topK = topK
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.deadlineAt = deadlineAt
+        self.attempts = attempts
+        self.imageID = imageID
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.verdict = verdict
+        self.details = details
+        self.articles = articles
+    }
+
     /// Milliseconds from submission to the end (`nil` while unfinished).
     public var elapsedMilliseconds: Double? { finishedAt.map { $0.timeIntervalSince(createdAt) * 1000 } }
 

@@ -11,6 +11,12 @@ public struct LookSubmission: Sendable, Equatable {
     public var jobID: UUID
     public var imageID: String
     public var deadlineAt: Date
+
+    public init(jobID: UUID, imageID: String, deadlineAt: Date) {
+        self.jobID = jobID
+        self.imageID = imageID
+        self.deadlineAt = deadlineAt
+    }
 }
 
 /// What a worker may do with a job it was given.

@@ -62,7 +62,7 @@ struct APICommand: AsyncParsableCommand {
         let services = APIServices.live(infrastructure)
         let host = self.host, port = self.port
         let app = Application(
-            router: APIRoutes.router(APIRoutes.collections(services: services, configuration: configuration), configuration: configuration, registry: registry),
+            router: APIRoutes.router(APIRoutes.collections(services: services, configuration: configuration, pages: try PageTemplates.load()), configuration: configuration, registry: registry),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "shoplook-api"),
             onServerRunning: { channel in
                 logger.info("api listening on \(host):\(channel.localAddress?.port ?? port)")

@@ -22,7 +22,10 @@ struct LookCommand: AsyncParsableCommand {
     @OptionGroup var blobs: BlobOptions
 
     @Argument(help: "The photo (JPEG or PNG).")
-    var photo: String
+    var photo: String?
+
+    @Option(help: "Print look ID (submitted earlier, e.g. through the API) instead of submitting a photo.")
+    var job: String?
 
     @Flag(help: "Wait for the answer and print it (else print the job id and return).")
     var wait = false
@@ -37,6 +40,8 @@ struct LookCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        guard (photo == nil) != (job == nil) else { throw ValidationError("give either a photo or --job ID") }
+        if let job, UUID(uuidString: job) == nil { throw ValidationError("--job must be a look id (a UUID)") }
         guard (1...1000).contains(k) else { throw ValidationError("--k must be 1-1000") }
         guard LookSubmitter.deadlineRange.contains(.milliseconds(Int64(deadline * 1000))) else {
             throw ValidationError("--deadline must be 1-600 seconds")
@@ -46,8 +51,18 @@ struct LookCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = CommandLogging.bootstrap(label: "shoplook.look")
         logger.logLevel = .warning
-        guard let data = FileManager.default.contents(atPath: photo) else { throw ValidationError("cannot read \(photo)") }
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 2, logger: logger)
+        if let job, let id = UUID(uuidString: job) {
+            let found = try await LookJobStore(pool: pool).waitUntilEnded(id, timeout: wait ? .milliseconds(Int64(deadline * 1000) + 2000) : .zero)
+            await pool.close()
+            guard let found else {
+                print("no look \(job)")
+                throw ExitCode(1)
+            }
+            try report(found)
+            return
+        }
+        guard let photo, let data = FileManager.default.contents(atPath: photo) else { throw ValidationError("cannot read \(photo ?? "")") }
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(kafka: try kafka.configuration(clientID: "shoplook-look")), logger: logger)
         let submitter = LookSubmitter(store: try blobs.store(), pool: pool, producer: producer, codec: try MessageCodec(), topics: kafka.topics)
@@ -74,12 +89,17 @@ struct LookCommand: AsyncParsableCommand {
             let id = submitted!.jobID.uuidString.lowercased()
             print(json ? #"{"job_id": "\#(id)", "state": "queued"}"# : "look \(id) queued")
         case .success(let job?):
-            print(json ? String(decoding: try LookJob.encoder().encode(job), as: UTF8.self) : LookReport(job: job).text)
-            switch job.state {
-            case .done: return
-            case .partial: throw ExitCode(3)
-            default: throw ExitCode(1)
-            }
+            try report(job)
+        }
+    }
+
+    /// Prints the look; the exit status says how it ended (0 done, 3 partial, 1 otherwise).
+    private func report(_ job: LookJob) throws {
+        print(json ? String(decoding: try LookJob.encoder().encode(job), as: UTF8.self) : LookReport(job: job).text)
+        switch job.state {
+        case .done: return
+        case .partial: throw ExitCode(3)
+        default: throw ExitCode(1)
         }
     }
 }

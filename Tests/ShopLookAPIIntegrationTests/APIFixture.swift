@@ -30,7 +30,7 @@ struct APIFixture: Sendable {
         var logger = Logger(label: "api-integration-test")
         logger.logLevel = .critical
         let topics = ShopLookTopics(prefix: "api-\(UUID().uuidString.prefix(6)).")
-        let broker = try await TestBroker(topics: [topics.newImage: 3, topics.embedded: 4])
+        let broker = try await TestBroker(topics: [topics.newImage: 3, topics.embedded: 4, topics.queryJobs: 3])
         defer { broker.stop() }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("api-blobs-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -55,7 +55,7 @@ struct APIFixture: Sendable {
     ) async throws {
         let services = services ?? APIServices.live(infrastructure)
         let router = APIRoutes.router(
-            APIRoutes.collections(services: services, configuration: configuration), configuration: configuration,
+            APIRoutes.collections(services: services, configuration: configuration, pages: try PageTemplates.load()), configuration: configuration,
             registry: PrometheusCollectorRegistry())
         try await Application(router: router, logger: logger).test(.router) { client in try await body(client) }
     }

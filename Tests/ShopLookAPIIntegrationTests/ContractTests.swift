@@ -53,7 +53,7 @@ struct ContractTests {
                 #expect(exit == .exited(0), "schemathesis found failures:\n\(output)")
                 #expect(!output.contains("FAILURES") && !output.contains("ERRORS"), "\(output)")
                 // It ran: every operation, a few hundred cases.
-                #expect(output.contains("Operations:       8 selected / 8 total"), "\(output)")
+                #expect(output.contains("Operations:       14 selected / 14 total"), "\(output)")
                 let generated = output.firstMatch(of: /(\d+) generated/).flatMap { Int($0.1) } ?? 0
                 #expect(generated >= 100, "\(output)")
             } catch {
@@ -72,6 +72,7 @@ struct ContractTests {
         var product: String
         var image: String
         var article: String
+        var look: String
     }
 
     /// A product uploaded through the API's own route (live services, in process) and an article of its image
@@ -95,11 +96,14 @@ struct ContractTests {
                 VALUES ($1, $2, 0, 'upper', 't-shirt', 10, 10, 100, 140, 0.75, $2)
                 """, [article, imageID])
         }
-        return KnownIDs(product: "contract/sku-1", image: imageID, article: article)
+        // A look submitted through the API's own route: queued (no query worker runs here).
+        let look = try await PostgresLookService(fixture.infrastructure).submit(photo: photo, topK: 3, deadline: .seconds(600))
+        return KnownIDs(product: "contract/sku-1", image: imageID, article: article, look: look.jobID.uuidString.lowercased())
     }
 
     /// The run's configuration. schemathesis 4 runs every check by default (not naming `--checks`, so that the
-    /// configuration can turn one off for one operation), with two exceptions, both about `POST /v1/products`:
+    /// configuration can turn one off for one operation), with two exceptions, both about the uploads (`POST /v1/products`,
+    /// `POST /v1/looks`, the page's `POST /looks`):
     /// - `positive_data_acceptance` also takes 422: a request the document calls valid can still carry an `image`
     ///   that is not a decodable JPEG or PNG, which no JSON Schema can say;
     /// - `negative_data_rejection` is off for that operation: in multipart/form-data every field is text, so a
@@ -110,10 +114,18 @@ struct ContractTests {
     static func configuration(_ known: KnownIDs) -> String {
         """
         [checks.positive_data_acceptance]
-        expected-statuses = ["2xx", "401", "404", "422"]
+        expected-statuses = ["2xx", "303", "401", "404", "422"]
 
         [[operations]]
         include-operation-id = "uploadProduct"
+        checks.negative_data_rejection.enabled = false
+
+        [[operations]]
+        include-operation-id = "submitLook"
+        checks.negative_data_rejection.enabled = false
+
+        [[operations]]
+        include-operation-id = "submitLookPage"
         checks.negative_data_rejection.enabled = false
 
         [dictionaries.products]
@@ -122,11 +134,14 @@ struct ContractTests {
         values = ["\(known.image)"]
         [dictionaries.articles]
         values = ["\(known.article)"]
+        [dictionaries.looks]
+        values = ["\(known.look)"]
 
         [parameters]
         "path.id" = { dictionary = "products", probability = 0.25 }
         "path.image_id" = { dictionary = "images", probability = 0.25 }
         "path.article_id" = { dictionary = "articles", probability = 0.25 }
+        "path.look_id" = { dictionary = "looks", probability = 0.25 }
 
         """
     }

@@ -37,6 +37,18 @@ public enum TestServices {
         FileManager.default.isExecutableFile(atPath: contractVenv.appendingPathComponent("bin/schemathesis").path)
     }
 
+    /// The headless browser the page tests drive: `$SHOPLOOK_CHROMIUM`, or Debian's `chromium` (installed by
+    /// `Deploy/setup`).
+    public static var chromium: URL {
+        if let path = ProcessInfo.processInfo.environment["SHOPLOOK_CHROMIUM"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: "/usr/bin/chromium")
+    }
+
+    /// ``chromium`` is installed.
+    public static var hasChromium: Bool {
+        FileManager.default.isExecutableFile(atPath: chromium.path)
+    }
+
     /// The executables `names` of this package are built (found by ``TestPaths/executable(named:)``).
     public static func hasExecutables(_ names: [String]) -> Bool {
         names.allSatisfy { (try? TestPaths.executable(named: $0)) != nil }
@@ -70,6 +82,14 @@ extension Trait where Self == ConditionTrait {
             if: TestServices.servicesRequired || TestServices.hasSchemathesis,
             Comment(rawValue: "needs schemathesis in \(TestServices.contractVenv.path): run Deploy/setup "
                 + "(or Deploy/install-contract-tools; or set SHOPLOOK_CONTRACT_VENV to a venv that has it)"))
+    }
+
+    /// A real browser, headless (``TestServices/chromium``): the shopper's page tests.
+    public static var requiresChromium: Self {
+        .enabled(
+            if: TestServices.servicesRequired || TestServices.hasChromium,
+            Comment(rawValue: "needs a headless browser at \(TestServices.chromium.path): run Deploy/setup (Debian's chromium) "
+                + "or set SHOPLOOK_CHROMIUM"))
     }
 
     /// The fetched models, runtime libraries and test photos (``TestModelFiles``).

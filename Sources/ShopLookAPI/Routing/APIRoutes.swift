@@ -7,16 +7,20 @@ import ShopLookServices
 /// OpenAPI check).
 ///
 /// ```swift
-/// let router = APIRoutes.router(APIRoutes.collections(services: services, configuration: configuration),
+/// let router = APIRoutes.router(APIRoutes.collections(services: services, configuration: configuration, pages: try .load()),
 ///                               configuration: configuration, registry: registry)
 /// ```
-/// More routes (looks, the shopper's page) are one more ``APIRouteCollection`` in ``collections(services:configuration:)``.
+/// More routes are one more ``APIRouteCollection`` in ``collections(services:configuration:pages:)``.
 public enum APIRoutes {
     /// Every route collection of the API, in registration order.
-    public static func collections(services: APIServices, configuration: APIConfiguration) -> [any APIRouteCollection] {
+    public static func collections(
+        services: APIServices, configuration: APIConfiguration, pages: PageTemplates
+    ) -> [any APIRouteCollection] {
         [
             ProductRoutes(services: services, configuration: configuration),
             MediaRoutes(services: services, configuration: configuration),
+            LookRoutes(services: services, configuration: configuration),
+            PageRoutes(services: services, configuration: configuration, templates: pages),
             HealthRoutes(services: services),
         ]
     }

@@ -10,6 +10,8 @@ import ShopLookCore
 public struct APIServices: Sendable {
     /// Products, their images and articles.
     public var catalog: any ProductCatalog
+    /// Shoppers' looks: submitted, read back.
+    public var looks: any LookService
     /// Image bytes and article crops.
     public var blobs: any BlobStore
     /// What `/healthz` checks, in order.
@@ -19,8 +21,12 @@ public struct APIServices: Sendable {
     public var imaging: BlockingCallPool
     public var logger: Logger
 
-    public init(catalog: any ProductCatalog, blobs: any BlobStore, health: [HealthCheck], imaging: BlockingCallPool, logger: Logger) {
+    public init(
+        catalog: any ProductCatalog, looks: any LookService, blobs: any BlobStore, health: [HealthCheck], imaging: BlockingCallPool,
+        logger: Logger
+    ) {
         self.catalog = catalog
+        self.looks = looks
         self.blobs = blobs
         self.health = health
         self.imaging = imaging
@@ -28,10 +34,11 @@ public struct APIServices: Sendable {
     }
 
     /// The services of a running server: the catalog in PostgreSQL (ingest and removal through the pipeline's
-    /// ``CatalogIngestor`` and ``ProductRemover``), the blob store, and health checks of PostgreSQL and the broker.
+    /// ``CatalogIngestor`` and ``ProductRemover``), looks in PostgreSQL queued for the query workers, the blob store,
+    /// and health checks of PostgreSQL and the broker.
     public static func live(_ infrastructure: APIInfrastructure) -> APIServices {
         APIServices(
-            catalog: PostgresProductCatalog(infrastructure), blobs: infrastructure.blobs,
+            catalog: PostgresProductCatalog(infrastructure), looks: PostgresLookService(infrastructure), blobs: infrastructure.blobs,
             health: [.database(infrastructure.pool), .broker(infrastructure.producer, topic: infrastructure.topics.newImage)],
             imaging: BlockingCallPool(name: "api-imaging", threadCount: 2), logger: infrastructure.logger)
     }

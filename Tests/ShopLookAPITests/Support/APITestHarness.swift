@@ -13,17 +13,21 @@ import Testing
 /// The API's router over an ``InMemoryCatalog`` and a blob store in a fresh temporary folder, run in process.
 struct APITestHarness {
     let catalog: InMemoryCatalog
+    let looks: InMemoryLooks
     let store: FileBlobStore
     let registry = PrometheusCollectorRegistry()
     let configuration: APIConfiguration
     let health: [HealthCheck]
 
     static let imaging = BlockingCallPool(name: "api-test-imaging", threadCount: 2)
+    // Fixture: the project's own templates (a parse failure is a failure of every test here).
+    static let pages = try! PageTemplates.load()
 
     init(configuration: APIConfiguration = APIConfiguration(), health: [HealthCheck] = []) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("shoplook-api-test-\(UUID().uuidString)")
         store = try FileBlobStore(root: root)
         catalog = InMemoryCatalog(store: store)
+        looks = InMemoryLooks(store: store)
         self.configuration = configuration
         self.health = health
     }
@@ -31,12 +35,13 @@ struct APITestHarness {
     var services: APIServices {
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
-        return APIServices(catalog: catalog, blobs: store, health: health, imaging: Self.imaging, logger: logger)
+        return APIServices(catalog: catalog, looks: looks, blobs: store, health: health, imaging: Self.imaging, logger: logger)
     }
 
     func router(routes: RouteTable = RouteTable()) -> Router<APIRequestContext> {
         APIRoutes.router(
-            APIRoutes.collections(services: services, configuration: configuration), configuration: configuration, registry: registry,
+            APIRoutes.collections(services: services, configuration: configuration, pages: Self.pages), configuration: configuration,
+            registry: registry,
             routes: routes)
     }
 
