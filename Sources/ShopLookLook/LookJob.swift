@@ -116,8 +116,9 @@ public struct LookJobDetails: Sendable, Equatable, Codable {
     public var notInView: [ArticleNote]
     /// Shards that did not answer by the deadline, with why.
     public var missingShards: [ShardNote]
-    /// Milliseconds per step of the job (decode, pose, locate, crop, embed, search, write) and `queued` (submit to
-    /// the worker taking it).
+    /// Milliseconds per step of the job, one after the other: `queued` (submit to a worker starting to take it), `claim`
+    /// (taking it), decode, pose, locate, crop, embed, search. They add up to at most the look's time; the rest is the
+    /// photo's read from the blob store and the answer's write.
     public var stageMilliseconds: [String: Double]
     /// Why the pose verdict.
     public var verdictReason: String?

@@ -4,6 +4,7 @@ import ShopLookCore
 import ShopLookImaging
 import ShopLookKafka
 import ShopLookPostgres
+import Synchronization
 
 /// Submits a shopper's photo as a look: the bytes to the blob store, the image and a `queued` job row to
 /// PostgreSQL, a ``LookQueryMessage`` to `query-jobs` (keyed by job id) — in that order, so a message never names a
@@ -12,6 +13,11 @@ import ShopLookPostgres
 ///
 /// A message that cannot be produced fails the job at once with the reason (and the error is thrown): no job waits
 /// for a message that never comes.
+///
+/// The producer learns `query-jobs` (``KafkaProducer/prepare(topics:timeout:)``) before the first look is stored, once
+/// per submitter and its copies: librdkafka would otherwise hold the first record for a topic it has not seen until its
+/// once-a-second topic scan — a second added to the first look of every `shoplook look`, whose producer is new each
+/// time. A topic the cluster does not have fails the submission before anything is stored.
 public struct LookSubmitter: Sendable {
     /// Deadlines outside this range are refused.
     public static let deadlineRange: ClosedRange<Duration> = .seconds(1) ... .seconds(600)
@@ -24,6 +30,7 @@ public struct LookSubmitter: Sendable {
     let codec: MessageCodec
     let topics: ShopLookTopics
     let decoder = ImageDecoder()
+    private let topicPrepared = TopicPrepared()
 
     public init(store: any BlobStore, pool: PostgresPool, producer: KafkaProducer, codec: MessageCodec, topics: ShopLookTopics) {
         self.store = store
@@ -46,6 +53,7 @@ public struct LookSubmitter: Sendable {
         } catch {
             throw LookInputError.notAnImage("\(error)")
         }
+        try await prepareTopic()
         let key = try await store.put(photo)
         let jobID = UUID()
         let seconds = deadline.seconds
@@ -78,10 +86,22 @@ public struct LookSubmitter: Sendable {
         return LookSubmission(jobID: jobID, imageID: key.rawValue, deadlineAt: deadlineAt)
     }
 
+    /// Has the producer learn `query-jobs` unless this submitter (or a copy) did already.
+    private func prepareTopic() async throws {
+        guard !topicPrepared.done.withLock({ $0 }) else { return }
+        try await producer.prepare(topics: [topics.queryJobs])
+        topicPrepared.done.withLock { $0 = true }
+    }
+
     /// Ends a job whose message could not be produced (best effort: the sweeper ends it at its deadline otherwise).
     private func failUnqueued(_ jobID: UUID, reason: String) async {
         _ = try? await LookJobStore(pool: pool).finish(jobID, with: .failed(reason: reason, verdict: nil, details: LookJobDetails()))
     }
+}
+
+/// Whether a submitter's producer has learnt `query-jobs` (shared by the submitter's copies).
+private final class TopicPrepared: Sendable {
+    let done = Mutex(false)
 }
 
 /// A look that cannot be submitted as asked.

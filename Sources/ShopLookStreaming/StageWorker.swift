@@ -103,7 +103,9 @@ public final class StageWorker<Processor: StageProcessor>: Service, Sendable {
         }
     }
 
-    /// The messages carried over from a retry, or the next poll's, filled up for `batchLinger`; `nil` when none came.
+    /// The messages carried over from a retry, or the next poll's, filled up for `batchLinger` and then with what the
+    /// consumer has already fetched (up to `maxBatchSize`); `nil` when none came. With no linger, a batch is what has
+    /// arrived, and a lone message is handled at once.
     private func nextBatch(_ session: PollSession) async throws -> [KafkaMessage]? {
         var batch = session.takeCarried()
         if batch.isEmpty {
@@ -112,8 +114,7 @@ public final class StageWorker<Processor: StageProcessor>: Service, Sendable {
         }
         let deadline = ContinuousClock.now + configuration.batchLinger
         while batch.count < configuration.maxBatchSize, !isStopping {
-            let remaining = deadline - .now
-            guard remaining > .zero, let next = try await session.consumer.poll(timeout: remaining) else { break }
+            guard let next = try await session.consumer.poll(timeout: max(.zero, deadline - .now)) else { break }
             batch.append(next)
         }
         return batch

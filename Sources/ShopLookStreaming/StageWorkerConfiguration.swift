@@ -14,7 +14,8 @@ public struct StageWorkerConfiguration: Sendable {
     public var consumer: KafkaConsumerConfiguration
     /// The most inputs processed together (bounds the work in flight: one batch at a time per process).
     public var maxBatchSize = 16
-    /// How long to wait for a batch to fill once its first input arrived.
+    /// How long to wait for a batch to fill once its first input arrived (what the consumer has already fetched joins
+    /// the batch either way).
     public var batchLinger: Duration = .milliseconds(10)
     /// Back-off between retries of a batch that failed transiently (doubling from `initialRetryDelay`).
     public var initialRetryDelay: Duration = .milliseconds(100)

@@ -97,6 +97,12 @@ public struct StageWorkerApplication<Member: StageProcessor> {
         let metrics = MetricsEndpoint.service(
             registry: registry, host: options.metricsHost, port: options.metricsPort(for: role), logger: logger)
 
+        if options.idlePriority {
+            // Once the models are loaded (start-up is not slowed behind other work), before any input is taken; the
+            // threads started from now on inherit it.
+            let threads = try IdleCPUPriority.apply()
+            logger.info("\(role.name) worker: SCHED_IDLE CPU policy on its \(threads) thread(s)")
+        }
         // Graceful shutdown goes through the services in reverse order: the worker drains first, while
         // /metrics still answers.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

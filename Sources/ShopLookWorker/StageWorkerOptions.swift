@@ -31,6 +31,11 @@ public struct StageWorkerOptions: ParsableArguments {
     @Option(help: "Seconds between consumer-lag refreshes.")
     public var lagInterval = 5.0
 
+    @Flag(help: ArgumentHelp(
+        "Run under the SCHED_IDLE CPU policy: only on CPU time no normal process wants, so that a query worker on the "
+            + "same machine takes the CPU at once (for the catalog stages where looks are answered on the same machine)."))
+    public var idlePriority = false
+
     public init() {}
 
     public func validate() throws {

@@ -39,10 +39,13 @@ public struct WorkerRole: Sendable {
     }
 
     /// The query worker: `query-jobs` in, nothing out (answers go to PostgreSQL), `dead-letter.query`, its own group
-    /// `shoplook-query-worker` so that the catalog's backlog never delays a shopper.
+    /// `shoplook-query-worker` so that the catalog's backlog never delays a shopper. No batch linger: a look is taken
+    /// as soon as it arrives (looks that arrived together still share a batch).
     public static let query = WorkerRole(name: "query", defaultMetricsPort: 9404) { topics, kafka, group in
-        StageWorkerConfiguration(
+        var configuration = StageWorkerConfiguration(
             name: "query", inputTopic: topics.queryJobs, outputTopics: [], deadLetterTopic: topics.queryDeadLetter,
             consumer: KafkaConsumerConfiguration(kafka: kafka, groupID: group ?? topics.queryConsumerGroup))
+        configuration.batchLinger = .zero
+        return configuration
     }
 }

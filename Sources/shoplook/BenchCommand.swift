@@ -8,7 +8,9 @@ import ShopLookVision
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Micro-benchmarks (use a release build).", subcommands: [BenchEmbedCommand.self, BenchPoseCommand.self, BenchModelsCommand.self])
+        commandName: "bench", abstract: "Micro-benchmarks (use a release build).", subcommands: [
+            BenchEmbedCommand.self, BenchPoseCommand.self, BenchModelsCommand.self, BenchLookCommand.self, BenchLookLoadCommand.self,
+        ])
 }
 
 struct BenchEmbedCommand: AsyncParsableCommand {

@@ -65,6 +65,26 @@ struct LookJobStoreTests {
         }
     }
 
+    @Test("the producer learns query-jobs before anything is stored: one that cannot refuses the look, nothing stored")
+    func submitLearnsTheTopicFirst() async throws {
+        try await LookFixture.with { fixture in
+            // A closed producer cannot learn the topic: the submission fails before the photo, image or job is written
+            // (the same path keeps librdkafka from holding the first look of a new producer until its topic scan).
+            let producer = try KafkaProducer(
+                configuration: KafkaProducerConfiguration(kafka: fixture.broker.kafkaConfiguration()), logger: fixture.logger)
+            try await producer.close()
+            let submitter = LookSubmitter(
+                store: fixture.store, pool: fixture.pool, producer: producer, codec: fixture.codec, topics: fixture.topics)
+            let photo = try TestImages.crop(seed: 5)
+            await #expect(throws: KafkaError.self) { _ = try await submitter.submit(photo: photo, topK: 5) }
+            let rows = try await fixture.pool.withConnection { connection in
+                try await connection.query("SELECT (SELECT count(*) FROM query_jobs) + (SELECT count(*) FROM images)").first?.decode(Int.self, at: 0)
+            }
+            #expect(rows == 0)
+            #expect(!FileManager.default.fileExists(atPath: fixture.store.path(for: try BlobKey(SHA256.hexDigest(photo)))))
+        }
+    }
+
     @Test("claims count attempts; a job that stopped too many workers, or is past its deadline, fails")
     func claims() async throws {
         try await LookFixture.with { fixture in

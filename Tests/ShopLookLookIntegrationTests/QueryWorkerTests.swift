@@ -67,7 +67,13 @@ struct QueryWorkerTests {
             #expect(job.articles[0].matches.map(\.rank) == [1, 2, 3])
             let crop = try BlobKey(try #require(job.articles[0].cropKey))
             #expect(FileManager.default.fileExists(atPath: fixture.store.path(for: crop)))
-            for stage in ["pose", "embed", "search"] { #expect(job.details.stageMilliseconds[stage] != nil, "\(stage)") }
+            for stage in ["queued", "claim", "decode", "pose", "locate", "crop", "embed", "search"] {
+                #expect(job.details.stageMilliseconds[stage] != nil, "\(stage)")
+            }
+            // The stages follow one another: together they never exceed the look's time (PostgreSQL's timestamps).
+            let stages = job.details.stageMilliseconds.values.reduce(0, +)
+            let elapsed = try #require(job.elapsedMilliseconds)
+            #expect(stages <= elapsed + 1, "stages \(job.details.stageMilliseconds) add up to more than the look's \(elapsed) ms")
 
             // A full-body photo: each article finds the catalog's article of the same photo first (text output).
             let person = try await fixture.lookCommand(Self.photoPath("person.jpg"), ["--wait"])

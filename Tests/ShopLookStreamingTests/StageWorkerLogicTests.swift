@@ -47,6 +47,20 @@ struct StageWorkerLogicTests {
         #expect(recorded[1].1?["image_id"]?.stringValue == Fixtures.imageID(7))
     }
 
+    @Test func withoutLingerABatchStillTakesWhatHasAlreadyArrived() async throws {
+        // The query worker's setting: no waiting for a batch to fill, but messages fetched together are one batch.
+        let consumer = QueueConsumer((0..<6).map { Fixtures.message(offset: Int64($0), product: "ok\($0)") })
+        let processor = ScriptedProcessor()
+        var configuration = Fixtures.configuration(maxBatchSize: 4)
+        configuration.batchLinger = .zero
+        try await StageWorker(
+            configuration: configuration, processor: processor, outputs: RecordingSink(), deadLetters: RecordingSink(),
+            codec: Fixtures.codec, logger: Self.logger
+        ).consume(from: consumer)
+        #expect(processor.batches.map(\.count) == [4, 2])
+        #expect(consumer.processedOffsets.sorted() == Array(0...5))
+    }
+
     @Test func retriesTransientFailuresWithThePartitionsPausedAndNeverDeadLettersThem() async throws {
         let consumer = QueueConsumer((0..<3).map { Fixtures.message(offset: Int64($0), product: "ok") })
         let processor = ScriptedProcessor(outages: 3)

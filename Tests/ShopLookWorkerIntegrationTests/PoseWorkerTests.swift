@@ -31,6 +31,33 @@ import Testing
         return reports
     }
 
+    /// The scheduling policy of each thread of process `pid` (field 41 of `/proc/PID/task/TID/stat`: 0 normal, 5 idle).
+    static func threadPolicies(of pid: Int32) throws -> [Int] {
+        let tasks = "/proc/\(pid)/task"
+        return try FileManager.default.contentsOfDirectory(atPath: tasks).compactMap { thread in
+            guard let stat = try? String(contentsOfFile: "\(tasks)/\(thread)/stat", encoding: .utf8),
+                  let end = stat.range(of: ")", options: .backwards) else { return nil }
+            // Fields after the command name start at field 3.
+            let fields = stat[end.upperBound...].split(separator: " ")
+            return fields.count > 38 ? Int(fields[38]) : nil
+        }
+    }
+
+    @Test func idlePriorityPutsEveryThreadUnderSchedIdleAndNoneWithoutIt() async throws {
+        try await WorkerFixture.with(stage: .pose) { fixture in
+            let (idle, _) = try await fixture.startWorker(extraArguments: ["--idle-priority"])
+            defer { idle.send(SIGKILL) }
+            let idlePolicies = try Self.threadPolicies(of: idle.processIdentifier)
+            #expect(idlePolicies.count > 1 && idlePolicies.allSatisfy { $0 == 5 }, "\(idlePolicies)")
+            #expect(await idle.output().contains("SCHED_IDLE CPU policy on its"))
+
+            let (normal, _) = try await fixture.startWorker()
+            defer { normal.send(SIGKILL) }
+            let normalPolicies = try Self.threadPolicies(of: normal.processIdentifier)
+            #expect(normalPolicies.count > 1 && normalPolicies.allSatisfy { $0 == 0 }, "\(normalPolicies)")
+        }
+    }
+
     @Test func sigtermDrainsTheBatchInFlightCommitsItAndExitsZero() async throws {
         try await WorkerFixture.with(stage: .pose) { fixture in
             let messages = try await produceImages(fixture)

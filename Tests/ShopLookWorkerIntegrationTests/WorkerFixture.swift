@@ -64,9 +64,9 @@ struct WorkerFixture: Sendable {
     }
 
     /// Starts the stage's executable and waits until it serves `/metrics`; returns it with the endpoint's URL.
-    func startWorker(maxBatchSize: Int = 2) async throws -> (TestProcess, URL) {
+    func startWorker(maxBatchSize: Int = 2, extraArguments: [String] = []) async throws -> (TestProcess, URL) {
         let worker = try TestProcess(
-            executable, arguments: arguments(maxBatchSize: maxBatchSize),
+            executable, arguments: arguments(maxBatchSize: maxBatchSize) + extraArguments,
             environment: [KafkaConfiguration.consumerPropertiesVariable: TestBroker.consumerProperties.map { "\($0.key)=\($0.value)" }.joined(separator: ",")])
         let line = try await withTimeout(.seconds(60), "\(executable) serves /metrics") {
             try await worker.line(containing: "metrics listening on ")
