@@ -56,7 +56,7 @@ struct APICommand: AsyncParsableCommand {
         let configuration = APIConfiguration(maximumBodyBytes: maxBodyBytes, token: token)
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 8, logger: logger)
         let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(kafka: try kafka.configuration(clientID: "shoplook-api")), logger: logger)
+            configuration: producerConfiguration(), logger: logger)
         let infrastructure = APIInfrastructure(
             pool: pool, producer: producer, blobs: try blobs.store(), codec: try MessageCodec(), topics: kafka.topics, logger: logger)
         let services = APIServices.live(infrastructure)
@@ -79,5 +79,13 @@ struct APICommand: AsyncParsableCommand {
         }
         try await producer.close()
         await pool.close()
+    }
+
+    /// The producer's settings: no linger, since each request produces one message that a shopper (a look) or the
+    /// catalog's uploader is waiting on; there is no batch to fill.
+    private func producerConfiguration() throws -> KafkaProducerConfiguration {
+        var configuration = KafkaProducerConfiguration(kafka: try kafka.configuration(clientID: "shoplook-api"))
+        configuration.linger = .zero
+        return configuration
     }
 }
