@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "shoplook-api",
             dependencies: [
-                "ShopLookAPI", "ShopLookCommandSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookImaging",
+                "ShopLookAPI", "ShopLookCommandSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookImaging", "ShopLookLook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

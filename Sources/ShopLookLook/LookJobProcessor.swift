@@ -33,6 +33,8 @@ public struct LookJobProcessor: StageProcessor {
     public var searchDeadline: Duration = .seconds(2)
     /// A job that stopped this many workers (each died holding it) is failed rather than taken again.
     public var maximumAttempts = 3
+    /// The least time kept back from the search to write the answer before the deadline (and 10% of what is left).
+    static let writeMargin = 0.25
     let metrics = LookMetrics()
 
     /// - Parameter worker: this process, as operators see it (host, pid and a start id).
@@ -72,11 +74,16 @@ public struct LookJobProcessor: StageProcessor {
         let clock = ContinuousClock()
         let claimStart = clock.now, claimStartDate = Date()
         let claim = try await jobs.claim(jobID, worker: worker, maximumAttempts: maximumAttempts)
+        if case .failed(let reason) = claim {
+            logger.info("look \(message.jobID) failed: \(reason)")
+            metrics.ended(.failed)
+        }
         guard case .run(let attempt, let deadlineAt, let createdAt) = claim else { return }
         var details = LookJobDetails()
         // Submit to the take, then the take: one after the other, so that the stages add up to at most the look's time.
         details.stageMilliseconds["queued"] = max(0, claimStartDate.timeIntervalSince(createdAt) * 1000)
         details.stageMilliseconds["claim"] = (clock.now - claimStart).seconds * 1000
+        for stage in ["queued", "claim"] { metrics.stage(stage, seconds: details.stageMilliseconds[stage]! / 1000) }
         if attempt > 1 { logger.info("look \(message.jobID): attempt \(attempt) (a worker stopped holding it)") }
 
         let fetched = await fetchPhoto(message.blobKey)
@@ -104,8 +111,10 @@ public struct LookJobProcessor: StageProcessor {
         details.verdictReason = analysis.verdictReason
         details.notInView = analysis.notInView.map { LookJobDetails.ArticleNote(superCategory: $0.superCategory, reason: $0.reason) }
 
+        // The search gets what is left of the deadline but a margin to write the answer in.
         let remaining = deadlineAt.timeIntervalSinceNow
-        guard remaining > 0.01 else {
+        let searchTime = remaining - max(Self.writeMargin, remaining * 0.1)
+        guard searchTime > 0.01 else {
             try await end(jobID, .failed(reason: "deadline passed while the photo was analysed", verdict: analysis.verdict, details: details), createdAt)
             return
         }
@@ -113,8 +122,10 @@ public struct LookJobProcessor: StageProcessor {
         let queries = analysis.articles.map {
             SearchQuery(superCategory: $0.superCategory, modelVersion: analysis.modelVersion, vector: $0.vector)
         }
+        // More than k, so that k distinct products still sold remain when a product shows in several photos or has
+        // left the catalog since its shard last heard of it.
         let result = try await search.search(
-            queries: queries, k: message.topK, deadline: min(searchDeadline, .milliseconds(Int64(remaining * 1000))))
+            queries: queries, k: min(1000, message.topK * 2 + 4), deadline: min(searchDeadline, .milliseconds(Int64(searchTime * 1000))))
         let searchSeconds = (clock.now - searchStart).seconds
         details.stageMilliseconds["search"] = searchSeconds * 1000
         metrics.stage("search", seconds: searchSeconds)
@@ -127,8 +138,19 @@ public struct LookJobProcessor: StageProcessor {
         let removed = try await removedProducts(Set(result.hits.joined().compactMap(\.productID)))
         var articles: [AnsweredArticle] = []
         for (article, hits) in zip(analysis.articles, result.hits) {
-            let kept = hits.filter { hit in hit.productID.map { !removed.contains($0) } ?? true }
-            details.removedProductsSkipped += hits.count - kept.count
+            var seen: Set<String> = []
+            var kept: [SearchHit] = []
+            for hit in hits where kept.count < message.topK {
+                if let product = hit.productID {
+                    if removed.contains(product) {
+                        details.removedProductsSkipped += 1
+                        continue
+                    }
+                    // A product's best photo stands for it: one tile per product.
+                    guard seen.insert(product).inserted else { continue }
+                }
+                kept.append(hit)
+            }
             let reason: String? = kept.isEmpty
                 ? (result.isPartial ? "none in the shards that answered" : "the catalog has no \(article.superCategory.rawValue) wear to match")
                 : nil

@@ -25,6 +25,8 @@ public enum LookClaim: Sendable, Equatable {
     case run(attempt: Int, deadlineAt: Date, createdAt: Date)
     /// Nothing to do: the job has ended (a replayed message, or another worker answered it).
     case ended(LookJob.State)
+    /// This claim ended the job failed, for the reason (its deadline passed, or it stopped too many workers).
+    case failed(String)
     /// No such job (deleted): nothing to do.
     case unknown
 }
@@ -96,12 +98,14 @@ public struct LookJobStore: Sendable {
                     return .run(attempt: attempts, deadlineAt: try row.decode(Date.self, at: 3), createdAt: try row.decode(Date.self, at: 4))
                 }
                 if try row.decode(Bool.self, at: 2) {
-                    try await Self.end(jobID, state: .failed, reason: "deadline passed before a worker could answer (\(attempts) attempt(s))", on: connection)
-                    return .ended(.failed)
+                    let reason = "deadline passed before a worker could answer (\(attempts) attempt(s))"
+                    try await Self.end(jobID, state: .failed, reason: reason, on: connection)
+                    return .failed(reason)
                 }
                 if attempts >= maximumAttempts {
-                    try await Self.end(jobID, state: .failed, reason: "the photo stopped \(attempts) workers before they could answer", on: connection)
-                    return .ended(.failed)
+                    let reason = "the photo stopped \(attempts) workers before they could answer"
+                    try await Self.end(jobID, state: .failed, reason: reason, on: connection)
+                    return .failed(reason)
                 }
                 let updated = try await connection.query(
                     """
@@ -136,17 +140,22 @@ public struct LookJobStore: Sendable {
         }
     }
 
-    /// Fails every unfinished job past its deadline; returns their ids.
-    public func sweepExpired() async throws -> [UUID] {
+    /// Fails every unfinished job more than `grace` past its deadline; returns their ids. The grace lets a worker
+    /// that answers right at the deadline write its answer. Rows another transaction holds (a worker claiming or
+    /// answering) are skipped, not waited for: a stalled worker's lock never holds up the sweep of the others.
+    public func sweepExpired(grace: Duration = .seconds(1)) async throws -> [UUID] {
         try await pool.retrying { connection in
             try await connection.query(
                 """
                 UPDATE query_jobs SET state = 'failed', finished_at = now(),
                     reason = CASE WHEN state = 'queued' THEN 'deadline passed: no worker took the job'
                                   ELSE 'deadline passed: the worker did not finish (attempt ' || attempts || ')' END
-                WHERE state IN ('queued', 'running') AND deadline_at <= now()
+                WHERE job_id IN (
+                    SELECT job_id FROM query_jobs
+                    WHERE state IN ('queued', 'running') AND deadline_at <= now() - make_interval(secs => $1)
+                    FOR UPDATE SKIP LOCKED)
                 RETURNING job_id
-                """
+                """, [grace.seconds]
             ).map { try $0.decode(UUID.self, at: 0) }
         }
     }
@@ -214,54 +223,62 @@ public struct LookJobStore: Sendable {
     /// The job with its articles and matches; `nil` when there is no such job.
     public func job(_ jobID: UUID) async throws -> LookJob? {
         try await pool.retrying { connection in
-            let rows = try await connection.query(
-                """
-                SELECT j.state, j.reason, j.top_k, j.created_at, j.started_at, j.finished_at, j.deadline_at, j.attempts, j.image_id,
-                       i.width, i.height, j.verdict, j.details
-                FROM query_jobs j LEFT JOIN images i ON i.image_id = j.image_id WHERE j.job_id = $1
-                """, [jobID])
-            guard let row = rows.first else { return nil }
-            let details = try row.decode(PostgresJSON.self, at: 12).decode(LookJobDetails.self, decoder: LookJob.decoder())
-            var job = LookJob(
-                jobID: jobID, state: LookJob.State(rawValue: try row.decode(String.self, at: 0)) ?? .failed,
-                reason: try row.decode(String?.self, at: 1), topK: try row.decode(Int.self, at: 2),
-                createdAt: try row.decode(Date.self, at: 3), startedAt: try row.decode(Date?.self, at: 4),
-                finishedAt: try row.decode(Date?.self, at: 5), deadlineAt: try row.decode(Date.self, at: 6),
-                attempts: try row.decode(Int.self, at: 7), imageID: try row.decode(String?.self, at: 8),
-                imageWidth: try row.decode(Int?.self, at: 9), imageHeight: try row.decode(Int?.self, at: 10),
-                verdict: try row.decode(String?.self, at: 11).flatMap(PoseVerdict.init(rawValue:)), details: details, articles: [])
-            let results = try await connection.query(
-                """
-                SELECT r.article_ordinal, r.super_category, r.category, r.x0, r.y0, r.x1, r.y1, r.article_score, r.crop_blob_key,
-                       r.rank, r.reason, r.product_id, p.title, p.url, r.score, r.matched_article_id, a.category, a.image_id
-                FROM query_results r
-                LEFT JOIN products p ON p.product_id = r.product_id
-                LEFT JOIN articles a ON a.article_id = r.matched_article_id
-                WHERE r.job_id = $1 ORDER BY r.article_ordinal, r.rank
-                """, [jobID])
-            for result in results {
-                let ordinal = try result.decode(Int.self, at: 0)
-                if job.articles.last?.ordinal != ordinal {
-                    job.articles.append(LookJobArticle(
-                        ordinal: ordinal, superCategory: SuperCategory(rawValue: try result.decode(String.self, at: 1)) ?? .upper,
-                        category: try result.decode(String?.self, at: 2),
-                        box: [try result.decode(Double.self, at: 3), try result.decode(Double.self, at: 4),
-                              try result.decode(Double.self, at: 5), try result.decode(Double.self, at: 6)],
-                        score: try result.decode(Double?.self, at: 7), cropKey: try result.decode(String?.self, at: 8),
-                        reason: nil, matches: []))
-                }
-                let rank = try result.decode(Int.self, at: 9)
-                if rank == 0 {
-                    job.articles[job.articles.count - 1].reason = try result.decode(String?.self, at: 10)
-                    continue
-                }
-                job.articles[job.articles.count - 1].matches.append(LookMatch(
-                    rank: rank, productID: try result.decode(String?.self, at: 11), title: try result.decode(String?.self, at: 12),
-                    url: try result.decode(String?.self, at: 13), score: try result.decode(Double.self, at: 14),
-                    matchedArticleID: try result.decode(String?.self, at: 15), matchedCategory: try result.decode(String?.self, at: 16),
-                    matchedImageID: try result.decode(String?.self, at: 17)))
+            // The job and its results from one snapshot (never `running` with an answer half read).
+            try await connection.transaction { connection in
+                _ = try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return try await Self.read(jobID, on: connection)
             }
-            return job
         }
+    }
+
+    private static func read(_ jobID: UUID, on connection: PostgresConnection) async throws -> LookJob? {
+        let rows = try await connection.query(
+            """
+            SELECT j.state, j.reason, j.top_k, j.created_at, j.started_at, j.finished_at, j.deadline_at, j.attempts, j.image_id,
+                   i.width, i.height, j.verdict, j.details
+            FROM query_jobs j LEFT JOIN images i ON i.image_id = j.image_id WHERE j.job_id = $1
+            """, [jobID])
+        guard let row = rows.first else { return nil }
+        let details = try row.decode(PostgresJSON.self, at: 12).decode(LookJobDetails.self, decoder: LookJob.decoder())
+        var job = LookJob(
+            jobID: jobID, state: LookJob.State(rawValue: try row.decode(String.self, at: 0)) ?? .failed,
+            reason: try row.decode(String?.self, at: 1), topK: try row.decode(Int.self, at: 2),
+            createdAt: try row.decode(Date.self, at: 3), startedAt: try row.decode(Date?.self, at: 4),
+            finishedAt: try row.decode(Date?.self, at: 5), deadlineAt: try row.decode(Date.self, at: 6),
+            attempts: try row.decode(Int.self, at: 7), imageID: try row.decode(String?.self, at: 8),
+            imageWidth: try row.decode(Int?.self, at: 9), imageHeight: try row.decode(Int?.self, at: 10),
+            verdict: try row.decode(String?.self, at: 11).flatMap(PoseVerdict.init(rawValue:)), details: details, articles: [])
+        let results = try await connection.query(
+            """
+            SELECT r.article_ordinal, r.super_category, r.category, r.x0, r.y0, r.x1, r.y1, r.article_score, r.crop_blob_key,
+                   r.rank, r.reason, r.product_id, p.title, p.url, r.score, r.matched_article_id, a.category, a.image_id
+            FROM query_results r
+            LEFT JOIN products p ON p.product_id = r.product_id
+            LEFT JOIN articles a ON a.article_id = r.matched_article_id
+            WHERE r.job_id = $1 ORDER BY r.article_ordinal, r.rank
+            """, [jobID])
+        for result in results {
+            let ordinal = try result.decode(Int.self, at: 0)
+            if job.articles.last?.ordinal != ordinal {
+                job.articles.append(LookJobArticle(
+                    ordinal: ordinal, superCategory: SuperCategory(rawValue: try result.decode(String.self, at: 1)) ?? .upper,
+                    category: try result.decode(String?.self, at: 2),
+                    box: [try result.decode(Double.self, at: 3), try result.decode(Double.self, at: 4),
+                          try result.decode(Double.self, at: 5), try result.decode(Double.self, at: 6)],
+                    score: try result.decode(Double?.self, at: 7), cropKey: try result.decode(String?.self, at: 8),
+                    reason: nil, matches: []))
+            }
+            let rank = try result.decode(Int.self, at: 9)
+            if rank == 0 {
+                job.articles[job.articles.count - 1].reason = try result.decode(String?.self, at: 10)
+                continue
+            }
+            job.articles[job.articles.count - 1].matches.append(LookMatch(
+                rank: rank, productID: try result.decode(String?.self, at: 11), title: try result.decode(String?.self, at: 12),
+                url: try result.decode(String?.self, at: 13), score: try result.decode(Double.self, at: 14),
+                matchedArticleID: try result.decode(String?.self, at: 15), matchedCategory: try result.decode(String?.self, at: 16),
+                matchedImageID: try result.decode(String?.self, at: 17)))
+        }
+        return job
     }
 }

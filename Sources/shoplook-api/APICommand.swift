@@ -9,6 +9,7 @@ import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookImaging
 import ShopLookKafka
+import ShopLookLook
 import ShopLookPostgres
 
 /// The HTTP API process: catalog changes through the pipeline, product reads, images, health and metrics.
@@ -16,11 +17,13 @@ import ShopLookPostgres
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shoplook-api",
-        abstract: "Serve ShopLook's HTTP API: catalog uploads and removals through the pipeline, products, images, /healthz, /metrics.",
+        abstract: "Serve ShopLook's HTTP API and the shopper's page: looks, catalog uploads and removals, products, images, /healthz, /metrics.",
         discussion: """
-            Writes (POST, DELETE) need `Authorization: Bearer TOKEN` when a token is configured (--api-token or \
-            SHOPLOOK_API_TOKEN); without one they are open to anyone who reaches the port. Logs \
-            "api listening on HOST:PORT" once it listens.
+            Catalog writes (POST /v1/products, DELETE /v1/products/{id}) need `Authorization: Bearer TOKEN` when a \
+            token is configured (--api-token or SHOPLOOK_API_TOKEN); without one they are open to anyone who reaches \
+            the port. Looks (POST /v1/looks) and the page (/) are open to shoppers; the server also fails looks past \
+            their deadline, so a look ends even while no query worker runs. Logs "api listening on HOST:PORT" once it \
+            listens.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -69,7 +72,8 @@ struct APICommand: AsyncParsableCommand {
             },
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [.init(service: LookJobSweeper(jobs: LookJobStore(pool: pool), logger: logger)), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

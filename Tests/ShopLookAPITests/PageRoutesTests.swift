@@ -80,4 +80,22 @@ struct PageRoutesTests {
             #expect(malformed.status == .notFound && malformed.headers[.contentType] == "text/html; charset=utf-8")
         }
     }
+
+    struct DatabaseDown: Error {}
+
+    @Test func aFailingStoreIsA503PageWithoutInternals() async throws {
+        let harness = try APITestHarness()
+        harness.looks.state.withLock { $0.failure = DatabaseDown() }
+        try await harness.test { client in
+            let page = try await client.execute(uri: "/looks/\(UUID().uuidString.lowercased())", method: .get)
+            #expect(page.status == .serviceUnavailable && page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(html(page).contains("The shop cannot answer right now") && !html(page).contains("DatabaseDown"))
+            let form = MultipartBody([.file("image", filename: "me.jpg", contentType: "image/jpeg", bytes: try APITestHarness.jpeg())])
+            let posted = try await client.execute(uri: "/looks", method: .post, headers: [.contentType: form.contentType], body: form.buffer)
+            #expect(posted.status == .serviceUnavailable && html(posted).contains("<form id=\"upload\""))
+            // The API's own route answers in its JSON shape (500, logged).
+            let json = try await client.execute(uri: "/v1/looks/\(UUID().uuidString.lowercased())", method: .get)
+            #expect(json.status == .internalServerError && json.headers[.contentType] == "application/json")
+        }
+    }
 }

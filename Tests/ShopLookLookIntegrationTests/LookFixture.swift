@@ -146,6 +146,17 @@ struct LookFixture: Sendable {
         return process
     }
 
+    /// Waits until the query workers' group has consumed (and committed) every message of `query-jobs`.
+    func waitForQueryWorkers(_ what: String) async throws {
+        let inspector = try KafkaGroupInspector(
+            configuration: broker.kafkaConfiguration(), groupID: topics.queryConsumerGroup, logger: logger)
+        try await withTimeout(.seconds(60), what) {
+            while try await inspector.lag(topic: topics.queryJobs).contains(where: { $0.lag != 0 }) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     /// Runs `shoplook look` with `arguments` on `photo`; returns how it ended and what it printed.
     func lookCommand(_ photo: String, _ arguments: [String]) async throws -> (exit: TestProcess.Exit, output: String) {
         let process = try TestProcess(

@@ -96,11 +96,12 @@ struct LookJobStoreTests {
             guard case .run(1, _, _) = try await fixture.jobs.claim(id, worker: "w1", maximumAttempts: 2) else { Issue.record("retry"); return }
             // Taken by another (the first worker died holding it): attempt 2.
             guard case .run(2, _, _) = try await fixture.jobs.claim(id, worker: "w2", maximumAttempts: 2) else { Issue.record("second claim"); return }
-            #expect(try await fixture.jobs.claim(id, worker: "w3", maximumAttempts: 2) == .ended(.failed))
+            #expect(try await fixture.jobs.claim(id, worker: "w3", maximumAttempts: 2) == .failed("the photo stopped 2 workers before they could answer"))
             let failed = try #require(try await fixture.jobs.job(id))
             #expect(failed.state == .failed && failed.reason == "the photo stopped 2 workers before they could answer" && failed.finishedAt != nil)
 
             let late = try await fixture.insertJob(age: .seconds(60), deadlineIn: .seconds(-1))
+            guard case .failed = try await fixture.jobs.claim(late, worker: "w1") else { Issue.record("a late claim fails the job"); return }
             #expect(try await fixture.jobs.claim(late, worker: "w1") == .ended(.failed))
             #expect(try await fixture.jobs.job(late)?.reason?.hasPrefix("deadline passed before a worker could answer") == true)
             #expect(try await fixture.jobs.claim(UUID(), worker: "w1") == .unknown)
@@ -167,8 +168,10 @@ struct LookJobStoreTests {
     @Test("the sweep fails unfinished jobs past their deadline, and only those")
     func sweep() async throws {
         try await LookFixture.with { fixture in
-            let queued = try await fixture.insertJob(age: .seconds(60), deadlineIn: .seconds(-1))
-            let running = try await fixture.insertJob(age: .seconds(60), deadlineIn: .seconds(-1))
+            let queued = try await fixture.insertJob(age: .seconds(60), deadlineIn: .seconds(-5))
+            let running = try await fixture.insertJob(age: .seconds(60), deadlineIn: .seconds(-5))
+            // Past its deadline but within the grace a worker has to write its answer: not yet.
+            let answering = try await fixture.insertJob(age: .seconds(60), deadlineIn: .milliseconds(-200))
             try await fixture.pool.withConnection { connection in
                 _ = try await connection.execute(
                     "UPDATE query_jobs SET state = 'running', started_at = now(), attempts = 1 WHERE job_id = $1", [running])
@@ -178,7 +181,17 @@ struct LookJobStoreTests {
             #expect(try await fixture.jobs.job(queued)?.reason == "deadline passed: no worker took the job")
             #expect(try await fixture.jobs.job(running)?.reason == "deadline passed: the worker did not finish (attempt 1)")
             #expect(try await fixture.jobs.job(current)?.state == .queued)
+            #expect(try await fixture.jobs.job(answering)?.state == .queued)
             #expect(try await fixture.jobs.sweepExpired().isEmpty)
+            // A row another transaction holds is skipped, not waited for.
+            let held = try await fixture.insertJob(age: .seconds(60), deadlineIn: .seconds(-5))
+            let holder = try await fixture.schema.connect()
+            _ = try await holder.execute("BEGIN")
+            _ = try await holder.execute("SELECT 1 FROM query_jobs WHERE job_id = $1 FOR UPDATE", [held])
+            #expect(try await fixture.jobs.sweepExpired().isEmpty)
+            _ = try await holder.execute("ROLLBACK")
+            await holder.close()
+            #expect(try await fixture.jobs.sweepExpired() == [held])
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ShopLookBlobStore
 import ShopLookCore
+import ShopLookKafka
 import ShopLookLook
 import ShopLookPostgres
 import ShopLookTestSupport
@@ -104,7 +105,17 @@ struct QueryWorkerTests {
     @Test func aLookEndsAtItsDeadlineAndAKilledWorkersLookIsAnsweredOnceByAnother() async throws {
         try await LookFixture.with { fixture in
             _ = try await Self.insertCatalog(fixture)
-            // Every shard's owner hangs.
+            let first = try await fixture.startQueryWorker(searchDeadlineMs: 120_000)
+            defer { first.send(SIGKILL) }
+            let photo = try LookAnalyzerTests.photo("astronaut.png")
+
+            // No searcher yet: a look fails at once, naming why (and the worker has joined its group and loaded its models).
+            let warmUp = try await fixture.submitter.submit(photo: photo, topK: 3, deadline: .seconds(120))
+            let unanswered = try #require(try await fixture.jobs.waitUntilEnded(warmUp.jobID, timeout: .seconds(120)))
+            #expect(unanswered.state == .failed && unanswered.reason?.contains("no owner") == true, "\(String(describing: unanswered.reason))")
+
+            // Every shard's owner hangs: the look still ends, failed with why, by its deadline (the worker keeps a
+            // margin to write its answer in; the sweeper waits a second past the deadline for it).
             let stalling = try StallingOwner()
             defer { stalling.close() }
             try await fixture.pool.withConnection { connection in
@@ -114,15 +125,11 @@ struct QueryWorkerTests {
                         [shard, stalling.address])
                 }
             }
-            let first = try await fixture.startQueryWorker(searchDeadlineMs: 120_000)
-            defer { first.send(SIGKILL) }
-            let photo = try LookAnalyzerTests.photo("astronaut.png")
-
-            // No shard answers: the look still ends, failed with why, by its deadline.
-            let short = try await fixture.submitter.submit(photo: photo, topK: 3, deadline: .seconds(4))
-            let ended = try #require(try await fixture.jobs.waitUntilEnded(short.jobID, timeout: .seconds(30)))
+            let short = try await fixture.submitter.submit(photo: photo, topK: 3, deadline: .seconds(8))
+            let ended = try #require(try await fixture.jobs.waitUntilEnded(short.jobID, timeout: .seconds(60)))
             #expect(ended.state == .failed && ended.reason?.hasPrefix("no search shard answered") == true, "\(String(describing: ended.reason))")
-            #expect(try #require(ended.finishedAt) <= ended.deadlineAt.addingTimeInterval(1))
+            #expect(ended.details.missingShards.count == LookFixture.shards)
+            #expect(try #require(ended.finishedAt) <= ended.deadlineAt.addingTimeInterval(1.5))
 
             // A look in flight when its worker is killed …
             let seen = stalling.requests
@@ -145,6 +152,24 @@ struct QueryWorkerTests {
             }
             #expect(rows == answered.articles.map { max(1, $0.matches.count) }.reduce(0, +))
             _ = try await second.line(containing: "attempt 2")
+
+            // The same message again (a replay) changes nothing: once the group has consumed it, the answer is the one
+            // written before.
+            let replay = LookQueryMessage(
+                jobID: long.jobID.uuidString.lowercased(), imageID: long.imageID, blobKey: long.imageID, topK: 3, deadlineAt: long.deadlineAt)
+            // A message that breaks its schema, naming a job: dead-lettered, and its job fails with why.
+            let broken = try await fixture.insertJob(deadlineIn: .seconds(120))
+            let poison = #"{"version":1,"job_id":"\#(broken.uuidString.lowercased())","image_id":"x","blob_key":"x","top_k":0,"deadline_at":"2030-01-01T00:00:00.000Z"}"#
+            _ = try await fixture.producer.send([
+                KafkaRecord(topic: fixture.topics.queryJobs, key: Array(replay.jobID.utf8), value: try fixture.codec.encode(replay)),
+                KafkaRecord(topic: fixture.topics.queryJobs, key: Array(broken.uuidString.lowercased().utf8), value: Array(poison.utf8)),
+            ])
+            let poisoned = try #require(try await fixture.jobs.waitUntilEnded(broken, timeout: .seconds(60)))
+            #expect(poisoned.state == .failed && poisoned.reason?.hasPrefix("the look could not be processed") == true,
+                    "\(String(describing: poisoned.reason))")
+            try await fixture.waitForQueryWorkers("the replay is consumed")
+            let after = try #require(try await fixture.jobs.job(long.jobID))
+            #expect(after.finishedAt == answered.finishedAt && after.attempts == 2 && after.articles == answered.articles)
         }
     }
 }

@@ -6,7 +6,7 @@ import ShopLookLook
 /// The shopper's page, server-rendered (``PageTemplates``), no script framework, nothing from a CDN:
 /// - `GET /`: upload a photo (file picker, or drop it on the page);
 /// - `POST /looks`: the form's multipart upload → 303 to the look's page (an error re-renders the form with the
-///   reason and the status the API would answer);
+///   reason and the status the API would answer; a failure of the database or blob store is a 503 page);
 /// - `GET /looks/{look_id}`: the photo with each article's box, per article a row of products with the matched crop
 ///   beside each; it reloads itself every second until the look has ended. Partial and failed looks say why.
 public struct PageRoutes: APIRouteCollection {
@@ -22,8 +22,21 @@ public struct PageRoutes: APIRouteCollection {
 
     public func add(to router: Router<APIRequestContext>, writeAccess: WriteAccess) {
         router.get("/") { _, _ in home(error: nil, status: .ok) }
-        router.post("looks") { request, _ in try await submit(request) }
-        router.get("looks/{look_id}") { _, context in try await look(context) }
+        router.post("looks") { request, _ in await page { try await submit(request) } }
+        router.get("looks/{look_id}") { _, context in await page { try await look(context) } }
+    }
+
+    /// A page, whatever fails: an error the API would answer is shown on the form with its status; anything else (the
+    /// database, the blob store) is logged and shown as 503 without internals.
+    func page(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as APIError {
+            return home(error: error.message, status: error.status)
+        } catch {
+            services.logger.error("page failed: \(error)")
+            return home(error: "The shop cannot answer right now; please try again in a moment.", status: .serviceUnavailable)
+        }
     }
 
     func home(error: String?, status: HTTPResponse.Status) -> Response {
@@ -33,13 +46,8 @@ public struct PageRoutes: APIRouteCollection {
     }
 
     func submit(_ request: Request) async throws -> Response {
-        let submission: LookSubmission
-        do {
-            let upload = try await LookUpload.read(request, configuration: configuration)
-            submission = try await upload.submit(services: services, configuration: configuration)
-        } catch let error as APIError {
-            return home(error: error.message, status: error.status)
-        }
+        let upload = try await LookUpload.read(request, configuration: configuration)
+        let submission = try await upload.submit(services: services, configuration: configuration)
         return Response(status: .seeOther, headers: [.location: "/looks/\(submission.jobID.uuidString.lowercased())"])
     }
 

@@ -11,6 +11,8 @@ final class InMemoryLooks: LookService {
     struct State {
         var looks: [UUID: LookJob] = [:]
         var submitted: [(photo: [UInt8], topK: Int)] = []
+        /// Thrown by every call when set (an infrastructure fault).
+        var failure: (any Error & Sendable)?
     }
 
     let store: any BlobStore
@@ -21,6 +23,7 @@ final class InMemoryLooks: LookService {
     }
 
     func submit(photo: [UInt8], topK: Int, deadline: Duration) async throws -> LookSubmission {
+        if let failure = state.withLock({ $0.failure }) { throw failure }
         let key = try await store.put(photo)
         let now = Date()
         let job = LookJob(
@@ -35,7 +38,8 @@ final class InMemoryLooks: LookService {
     }
 
     func look(_ id: UUID) async throws -> LookJob? {
-        state.withLock { $0.looks[id] }
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+        return state.withLock { $0.looks[id] }
     }
 
     func set(_ look: LookJob) {
