@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import ShopLookBlobStore
 import ShopLookCore
@@ -144,6 +147,36 @@ struct LookFixture: Sendable {
             try await process.line(containing: "query worker consuming")
         }
         return process
+    }
+
+    /// Starts `shoplook-api` on a free port against this fixture; returns it with its base URL.
+    func startAPI() async throws -> (process: TestProcess, base: String) {
+        let process = try TestProcess(
+            "shoplook-api",
+            arguments: ["--host", "127.0.0.1", "--port", "0", "--database-url", schema.url, "--kafka-brokers", broker.bootstrapServers,
+                        "--topic-prefix", topics.prefix, "--blob-root", store.root.path],
+            environment: ["SHOPLOOK_LOG_LEVEL": "info"])
+        let line = try await withTimeout(.seconds(60), "shoplook-api listens") { try await process.line(containing: "api listening on ") }
+        guard let address = line.components(separatedBy: "api listening on ").last?.split(separator: " ").first else {
+            throw TestSupportError("no address in “\(line)”")
+        }
+        return (process, "http://\(address)")
+    }
+
+    /// One HTTP request (never cancelled while in flight: that can deadlock FoundationNetworking).
+    func http(_ method: String, _ url: String, body: [UInt8]? = nil, contentType: String? = nil)
+        async throws -> (status: Int, headers: [String: String], body: [UInt8])
+    {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        if let body { request.httpBody = Data(body) }
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard let http = response as? HTTPURLResponse else { throw TestSupportError("\(method) \(url): not HTTP") }
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { headers["\(name)"] = "\(value)" }
+        return (http.statusCode, headers, [UInt8](data))
     }
 
     /// Waits until the query workers' group has consumed (and committed) every message of `query-jobs`.

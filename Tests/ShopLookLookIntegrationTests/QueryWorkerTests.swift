@@ -11,7 +11,7 @@ import Testing
 /// refusals, removed products left out, a look that no shard answers ending at its deadline, and a worker killed
 /// holding a look leaving it to another that answers it once.
 @Suite(.serialized, .requiresDatabase, .requiresModels,
-       .requiresExecutables("shoplook-broker", "shoplook-searcher", "shoplook-query-worker", "shoplook"))
+       .requiresExecutables("shoplook-broker", "shoplook-searcher", "shoplook-query-worker", "shoplook", "shoplook-api"))
 struct QueryWorkerTests {
     static func photoPath(_ name: String) -> String { TestModelFiles.testdata.appendingPathComponent(name).path }
 
@@ -90,6 +90,27 @@ struct QueryWorkerTests {
             try Data("hello".utf8).write(to: text)
             let refused = try await fixture.lookCommand(text.path, ["--wait"])
             #expect(refused.exit == .exited(1) && refused.output.contains("not a usable image"), "\(refused.output)")
+
+            // The same through the HTTP API as a shopper's browser sends it: the real shoplook-api process, answered by
+            // the same worker; the page shows the answer.
+            let api = try await fixture.startAPI()
+            defer { api.process.send(SIGKILL) }
+            let accepted = try await fixture.http(
+                "POST", "\(api.base)/v1/looks?k=2", body: try LookAnalyzerTests.photo("astronaut.png"), contentType: "image/png")
+            #expect(accepted.status == 202, "\(String(decoding: accepted.body, as: UTF8.self))")
+            let location = try #require(accepted.headers["Location"])
+            let viaAPI = try await withTimeout(.seconds(60), "the API's look ends") { () async throws -> LookJob in
+                while true {
+                    let response = try await fixture.http("GET", api.base + location)
+                    let look = try LookJob.decoder().decode(LookJob.self, from: Data(response.body))
+                    if look.state.isTerminal { return look }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(viaAPI.state == .done && viaAPI.topK == 2 && viaAPI.articles.first?.matches.first?.productID == "ASTRO")
+            #expect(viaAPI.articles.first?.matches.count == 2)
+            let page = try await fixture.http("GET", "\(api.base)/looks/\(viaAPI.jobID.uuidString.lowercased())")
+            #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains(#"data-product="ASTRO""#))
 
             // A product that left the catalog is left out even before the searchers drop it (no tombstone sent here).
             try await fixture.pool.withConnection { connection in
