@@ -46,7 +46,7 @@ struct BenchLookLoadCommand: AsyncParsableCommand {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("no photos given") }
         guard (1...1000).contains(k) else { throw ValidationError("--k must be 1-1000") }
-        guard LookSubmitter.deadlineRange.contains(.milliseconds(Int64(deadline * 1000))) else {
+        guard deadline.isFinite, (1...600).contains(deadline), LookSubmitter.deadlineRange.contains(.milliseconds(Int64(deadline * 1000))) else {
             throw ValidationError("--deadline must be 1-600 seconds")
         }
         guard (1...64).contains(submitters) else { throw ValidationError("--submitters must be 1-64") }

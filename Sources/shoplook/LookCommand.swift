@@ -43,7 +43,7 @@ struct LookCommand: AsyncParsableCommand {
         guard (photo == nil) != (job == nil) else { throw ValidationError("give either a photo or --job ID") }
         if let job, UUID(uuidString: job) == nil { throw ValidationError("--job must be a look id (a UUID)") }
         guard (1...1000).contains(k) else { throw ValidationError("--k must be 1-1000") }
-        guard LookSubmitter.deadlineRange.contains(.milliseconds(Int64(deadline * 1000))) else {
+        guard deadline.isFinite, (1...600).contains(deadline), LookSubmitter.deadlineRange.contains(.milliseconds(Int64(deadline * 1000))) else {
             throw ValidationError("--deadline must be 1-600 seconds")
         }
     }
