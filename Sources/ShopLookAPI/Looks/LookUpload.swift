@@ -24,19 +24,7 @@ struct LookUpload: Sendable {
         case "image/jpeg", "image/png":
             photo = try await RequestBody.collect(request, limit: configuration.maximumBodyBytes)
         case "multipart/form-data":
-            let boundary: String
-            do {
-                boundary = try MultipartFormData.boundary(contentType: contentType)
-            } catch {
-                throw APIError.badRequest(error.reason)
-            }
-            let body = try await RequestBody.collect(request, limit: configuration.maximumBodyBytes)
-            let form: MultipartFormData
-            do {
-                form = try MultipartFormData(parsing: body, boundary: boundary)
-            } catch {
-                throw APIError.badRequest("malformed multipart/form-data: \(error.reason)")
-            }
+            let form = try await RequestBody.form(request, limit: configuration.maximumBodyBytes)
             for part in form.parts where part.name != "image" && part.name != "k" {
                 throw APIError.badRequest("unknown form field \"\(part.name)\" (fields: image, k)")
             }

@@ -27,19 +27,7 @@ public struct ProductRoutes: APIRouteCollection {
     }
 
     func upload(_ request: Request) async throws -> Response {
-        let boundary: String
-        do {
-            boundary = try MultipartFormData.boundary(contentType: request.headers[.contentType])
-        } catch {
-            throw error.kind == .notFormData ? APIError.unsupportedMediaType(error.reason) : APIError.badRequest(error.reason)
-        }
-        let body = try await RequestBody.collect(request, limit: configuration.maximumBodyBytes)
-        let form: MultipartFormData
-        do {
-            form = try MultipartFormData(parsing: body, boundary: boundary)
-        } catch {
-            throw APIError.badRequest("malformed multipart/form-data: \(error.reason)")
-        }
+        let form = try await RequestBody.form(request, limit: configuration.maximumBodyBytes)
         let upload = try ProductUploadForm.upload(from: form)
         try await UploadImageCheck(limits: configuration.imageLimits, pool: services.imaging).check(upload.bytes)
         let receipt = try await services.catalog.ingest(upload)

@@ -16,4 +16,20 @@ enum RequestBody {
             throw APIError.payloadTooLarge(limit: limit)
         }
     }
+
+    /// The body as multipart/form-data: 415 when it is another type, 413 past `limit`, 400 when it is malformed.
+    static func form(_ request: Request, limit: Int) async throws -> MultipartFormData {
+        let boundary: String
+        do {
+            boundary = try MultipartFormData.boundary(contentType: request.headers[.contentType])
+        } catch {
+            throw error.kind == .notFormData ? APIError.unsupportedMediaType(error.reason) : APIError.badRequest(error.reason)
+        }
+        let body = try await collect(request, limit: limit)
+        do {
+            return try MultipartFormData(parsing: body, boundary: boundary)
+        } catch {
+            throw APIError.badRequest("malformed multipart/form-data: \(error.reason)")
+        }
+    }
 }
