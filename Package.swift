@@ -183,7 +183,7 @@ let package = Package(
             name: "ShopLookLook",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore", "ShopLookImaging", "ShopLookPose",
-                "ShopLookVision", "ShopLookPipeline", "ShopLookSearch", "ShopLookSearchClient", "ShopLookStreaming",
+                "ShopLookVision", "ShopLookPipeline", "ShopLookSearch", "ShopLookSearchClient", "ShopLookStreaming", "ShopLookRuntimes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import ShopLookCore
 import ShopLookImaging
 import ShopLookPipeline
 import ShopLookPose
+import ShopLookRuntimes
 import ShopLookVision
 
 /// One article found in a shopper's photo, embedded for search.
@@ -48,7 +49,8 @@ public struct LookAnalysis: Sendable {
     public var notInView: [(superCategory: SuperCategory, reason: String)]
     /// The embedding model the vectors come from (the catalog's vectors of this version are searched).
     public var modelVersion: String
-    /// Seconds per step: decode, pose, locate, crop (cut, name and store), embed.
+    /// Seconds per step: decode, pose, locate, crop (cut, encode and store; naming too with a separate categorizer),
+    /// embed (naming included when the names come from the embedder's pass).
     public var stageSeconds: [String: Double]
 }
 
@@ -68,17 +70,22 @@ public enum LookInputError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Turns a shopper's photo into search queries with the catalog's own vision code: BlazePose, the articles in view
-/// (``VisibleArticles``: an upper-body photo gives upper wear, a full-body photo all three), crops named from the
-/// ImageNet classes and stored like the catalog's (``CropEncoder``), then embedded from the stored bytes with the
-/// catalog's embedder, so that a look's vectors compare with the catalog's.
+/// (``VisibleArticles``: an upper-body photo gives upper wear, a full-body photo all three), crops stored like the
+/// catalog's (``CropEncoder``), then embedded from the stored bytes with the catalog's embedder, so that a look's
+/// vectors compare with the catalog's.
+///
+/// **One model pass per crop.** The crops are named from the ImageNet logits of the embedder's own centre-crop view
+/// (the catalog's multi-view embedder sees each crop centre-cropped first): naming costs no pass of its own. With a
+/// `categorizer` (the configuration before issue 17, kept for the benchmarks' reference) the full-resolution crops
+/// are named by a separate pass of it instead.
 ///
 /// A photo without a person is a product photo: one article, the image trimmed to its foreground and named from the
 /// ImageNet classes. A person with no garment in view is tried the same way. Only a photo with no person and no
-/// recognisable garment is ``LookInputError/nothingToSearch(_:)``.
+/// recognisable garment is ``LookInputError/nothingToSearch(_:)``; nothing of it is stored.
 public struct LookAnalyzer: Sendable {
     public let pose: PoseService
-    /// Names the crops (centre-crop views, no projection: the least work).
-    public let categorizer: ImageEmbedder
+    /// Names the crops in a separate pass; `nil`: names come from ``embedder``'s centre-crop view.
+    public let categorizer: ImageEmbedder?
     /// The catalog's embedder (same framing and projection as the embed stage).
     public let embedder: ImageEmbedder
     let store: (any BlobStore)?
@@ -86,12 +93,38 @@ public struct LookAnalyzer: Sendable {
     let cropEncoder = CropEncoder()
     let decoder = ImageDecoder()
 
-    /// - Parameter store: where crops go (a look's page shows them); `nil` keeps them in memory only.
-    public init(pose: PoseService, categorizer: ImageEmbedder, embedder: ImageEmbedder, store: (any BlobStore)?) {
+    /// - Parameters:
+    ///   - categorizer: a separate naming pass over the full-resolution crops (the reference configuration);
+    ///     `nil` names each crop from the embedder's own pass, which needs an embedder whose logits come from the
+    ///     centre-crop view (``ImageEmbedder/logitsView``).
+    ///   - store: where crops go (a look's page shows them); `nil` keeps them in memory only.
+    public init(pose: PoseService, categorizer: ImageEmbedder? = nil, embedder: ImageEmbedder, store: (any BlobStore)?) throws(VisionError) {
+        if categorizer == nil, embedder.logitsView != .centerCrop {
+            throw .invalidArgument(
+                "naming from the embedder's pass needs its logits from a centre-crop view (framing \(embedder.framing.rawValue)); pass a categorizer")
+        }
         self.pose = pose
         self.categorizer = categorizer
         self.embedder = embedder
         self.store = store
+    }
+
+    /// Names from the embedder's own pass when its logits come from a centre-crop view, else from a centre-crop
+    /// categorizer loaded from `models` (an embedder configured with `--framing pad`).
+    public init(pose: PoseService, embedder: ImageEmbedder, models: ModelFiles, store: (any BlobStore)?) throws(VisionError) {
+        let categorizer = embedder.logitsView == .centerCrop ? nil : try ImageEmbedder(models: models, framing: .centerCrop)
+        try self.init(pose: pose, categorizer: categorizer, embedder: embedder, store: store)
+    }
+
+    /// A crop to store, embed and name.
+    private struct Pending {
+        var superCategory: SuperCategory?
+        var box: BoundingBox
+        var score: Double
+        /// The catalog's or the separate pass's name; `nil`: from the embedder's logits.
+        var category: String?
+        var bytes: [UInt8]
+        var stored: RGBImage
     }
 
     /// The photo's articles, embedded.
@@ -108,37 +141,70 @@ public struct LookAnalyzer: Sendable {
         var seconds = ["decode": assessed.decodeSeconds, "pose": assessed.poseSeconds, "locate": assessed.locateSeconds]
         let image = assessed.image
         let cropStart = clock.now
-        var found = try await cropper.articles(in: image, regions: assessed.assessment.regions, embedder: categorizer)
-        if found.isEmpty, let product = try await cropper.productArticle(in: image, superCategory: nil, category: nil, embedder: categorizer) {
-            found = [product]
+        // Cut (and, with a categorizer, name) the articles in view; else the whole photo trimmed, as a product photo.
+        var pending: [Pending] = []
+        let cuts = try cropper.cut(image, regions: assessed.assessment.regions)
+        let names = try await categorizer?.embed(cuts.map(\.crop)).map(\.logits)
+        for (index, cut) in cuts.enumerated() {
+            let category = names.map { cropper.named(cut, logits: $0[index]).category }
+            pending.append(try encoded(cut.crop, superCategory: cut.superCategory, box: cut.box, score: cut.score, category: category))
         }
-        guard !found.isEmpty else {
-            let verdict = assessed.assessment.verdict
-            throw LookInputError.nothingToSearch(verdict == .noPerson
-                ? "no person and no garment found in the photo"
-                : "a person but no garment in view (\(assessed.notInView.map { "\($0.superCategory.rawValue): \($0.reason)" }.joined(separator: "; ")))")
-        }
-        var stored: [(key: BlobKey?, image: RGBImage)] = []
-        for article in found {
-            let bytes = try cropEncoder.encode(article.crop)
-            let key = try await store?.put(bytes)
-            stored.append((key, try decoder.decode(bytes)))
+        let productPhoto = pending.isEmpty
+        if productPhoto {
+            let (trimmed, trim) = image.trimmedToForeground()
+            let box = BoundingBox(x0: Double(trim.box.x), y0: Double(trim.box.y),
+                                  x1: Double(trim.box.x + trim.box.width), y1: Double(trim.box.y + trim.box.height))
+            pending = [try encoded(trimmed, superCategory: nil, box: box, score: 0, category: nil)]
+            if let categorizer {
+                // The reference: the trimmed photo named at full resolution before anything is embedded.
+                try name(&pending[0], logits: try await categorizer.embed([trimmed])[0].logits, assessed)
+            }
         }
         seconds["crop"] = (clock.now - cropStart).seconds
         let embedStart = clock.now
-        let paddings = stored.map { $0.image.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255) }
-        let embeddings = try await embedder.embed(stored.map(\.image), paddings: paddings)
+        let paddings = pending.map { $0.stored.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255) }
+        let embeddings = try await embedder.embed(pending.map(\.stored), paddings: paddings)
         seconds["embed"] = (clock.now - embedStart).seconds
-        let articles = found.enumerated().map { index, article in
-            LookArticle(
-                ordinal: index, superCategory: article.superCategory, category: article.category, box: article.box,
-                score: min(1, max(0, article.score)), cropKey: stored[index].key, vector: embeddings[index].vector)
+        if productPhoto, categorizer == nil {
+            try name(&pending[0], logits: embeddings[0].logits, assessed)
         }
+        let storeStart = clock.now
+        var articles: [LookArticle] = []
+        for (index, article) in pending.enumerated() {
+            guard let superCategory = article.superCategory else { continue }
+            let category = article.category ?? cropper.classifier.classify(logits: embeddings[index].logits, superCategory: superCategory).category
+            articles.append(LookArticle(
+                ordinal: index, superCategory: superCategory, category: category, box: article.box,
+                score: min(1, max(0, article.score)), cropKey: try await store?.put(article.bytes), vector: embeddings[index].vector))
+        }
+        seconds["crop", default: 0] += (clock.now - storeStart).seconds
         let person = assessed.assessment.verdict != .noPerson
         return LookAnalysis(
             verdict: assessed.assessment.verdict, verdictReason: assessed.assessment.reason,
             imageWidth: image.width, imageHeight: image.height, articles: articles,
             notInView: person ? assessed.notInView : [],
             modelVersion: embedder.modelVersion, stageSeconds: seconds)
+    }
+
+    /// Names a product photo's article from the most probable garment class of any super-category.
+    /// - Throws: ``LookInputError/nothingToSearch(_:)`` when no garment class is probable.
+    private func name(_ article: inout Pending, logits: [Float], _ assessed: ShopperPhotoAssessment) throws {
+        guard let named = cropper.classifier.classifyAny(logits: logits) else {
+            let verdict = assessed.assessment.verdict
+            throw LookInputError.nothingToSearch(verdict == .noPerson
+                ? "no person and no garment found in the photo"
+                : "a person but no garment in view (\(assessed.notInView.map { "\($0.superCategory.rawValue): \($0.reason)" }.joined(separator: "; ")))")
+        }
+        article.superCategory = named.superCategory
+        article.category = named.category
+        article.score = Double(named.probability)
+    }
+
+    /// A crop as the catalog stores it (``CropEncoder``) and the image the embedder sees: those bytes decoded.
+    private func encoded(
+        _ crop: RGBImage, superCategory: SuperCategory?, box: BoundingBox, score: Double, category: String?
+    ) throws -> Pending {
+        let bytes = try cropEncoder.encode(crop)
+        return Pending(superCategory: superCategory, box: box, score: score, category: category, bytes: bytes, stored: try decoder.decode(bytes))
     }
 }

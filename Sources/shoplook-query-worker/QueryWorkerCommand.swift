@@ -57,9 +57,8 @@ struct QueryWorkerCommand: AsyncParsableCommand {
                     [LookJobSweeper(jobs: LookJobStore(pool: resources.pool), interval: sweepInterval, logger: resources.logger)]
                 }
             ) { resources in
-                let analyzer = LookAnalyzer(
-                    pose: try PoseService(files: files), categorizer: try ImageEmbedder(models: files, framing: .centerCrop),
-                    embedder: try vision.embedder(), store: resources.store)
+                let analyzer = try LookAnalyzer(
+                    pose: try PoseService(files: files), embedder: try vision.embedder(), models: files, store: resources.store)
                 let client = SearchClient(
                     directory: CachedShardDirectory(ShardDirectory(pool: resources.pool)), transport: transport, shardCount: shards,
                     logger: resources.logger)

@@ -32,6 +32,9 @@ struct BenchLookCommand: AsyncParsableCommand {
     @Option(help: "Timed passes over all photos.")
     var passes = 1
 
+    @Flag(help: "Name the crops in a separate centre-crop pass (the configuration before issue 17), not from the embedder's pass.")
+    var separateNaming = false
+
     @Argument(help: "Look photos (JPEG or PNG).")
     var files: [String]
 
@@ -45,9 +48,11 @@ struct BenchLookCommand: AsyncParsableCommand {
         // As in the worker (StageWorkerApplication): the projection on one OpenBLAS thread.
         BLAS.threadCount = 1
         let modelFiles = try vision.model.modelFiles()
-        let analyzer = LookAnalyzer(
-            pose: try PoseService(files: modelFiles), categorizer: try ImageEmbedder(models: modelFiles, framing: .centerCrop),
-            embedder: try vision.embedder(), store: nil)
+        let pose = try PoseService(files: modelFiles)
+        let analyzer = separateNaming
+            ? try LookAnalyzer(
+                pose: pose, categorizer: try ImageEmbedder(models: modelFiles, framing: .centerCrop), embedder: try vision.embedder(), store: nil)
+            : try LookAnalyzer(pose: pose, embedder: try vision.embedder(), models: modelFiles, store: nil)
         let photos = try files.map { file in
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             return [UInt8](data)
@@ -77,6 +82,7 @@ struct BenchLookCommand: AsyncParsableCommand {
         let looks = totals.count
         JSONLineWriter().write([
             "looks": looks, "photos": photos.count, "passes": passes, "articles": articles, "refused": refused,
+            "naming": separateNaming ? "separate-pass" : "embedder-pass",
             "verdicts": verdicts.mapValues { $0 as Any },
             "model_ms_per_look": Self.mean(totals), "model_ms_per_look_median": Self.quantile(totals, 0.5),
             "model_ms_per_look_p99": Self.quantile(totals, 0.99), "model_seconds": totals.reduce(0, +) / 1000,

@@ -10,24 +10,58 @@ import ShopLookPose
 import ShopLookRuntimes
 import ShopLookVision
 
+/// How the models' work on a catalog photo is arranged, for `shoplook bench models`.
+enum ModelConfiguration: String, ExpressibleByArgument, CaseIterable {
+    /// Before issue 17, and what the catalog stages run today: the detect stage names the crops in a separate
+    /// centre-crop pass, the embed stage embeds them (multi-view).
+    case reference
+    /// The crops named from the embedder's own centre-crop view: one pass per view and crop (what a look does).
+    case onePass = "one-pass"
+}
+
 /// The models' own compute for catalog photos, one image after the other on one thread: the baseline the
-/// pipeline's throughput is compared with (`Benchmarks/run-pipeline-bench`).
+/// pipeline's throughput is compared with (`Benchmarks/run-pipeline-bench`), with the configurations of issue 17
+/// timed side by side on the same photos.
 struct BenchModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "Time the models' work per catalog photo (pose, article naming, embedding) and print JSON.",
         discussion: """
             Per photo, as the pipeline does it: BlazePose with the person mask (pose stage); for a full-body frontal \
-            shot the article regions, cropped and named by the centre-crop embedder (detect stage); for a photo \
-            without a person the trimmed foreground (its category comes from the catalog); then every article \
-            embedded (embed stage). Timed: the model calls with their own pre- and post-processing; not timed: \
-            reading and decoding files, cropping. Photos with other verdicts count their pose time only.
+            shot the article regions, cropped and named (detect stage); for a photo without a person the trimmed \
+            foreground (its category comes from the catalog); then every article embedded (embed stage). Timed: the \
+            model calls with their own pre- and post-processing; not timed: reading and decoding files, cropping. \
+            Photos with other verdicts count their pose time only.
+
+            Each configuration (--configuration, repeatable; default all) runs on every photo, one after the other \
+            photo by photo, so that all see the same machine: `reference` names the crops in a separate centre-crop \
+            pass (today's catalog stages), `one-pass` names them from the embedder's own centre-crop view. Prints, per \
+            configuration, its times, and at the top `reference_model_ms_per_image`, `model_ms_per_image` (the last \
+            configuration given), `model_speedup` (reference ÷ that), `naming_agreement` (the share of articles both \
+            name alike) and `model_seconds` of the configuration the catalog stages run (`fleet_configuration`).
             """)
 
     @OptionGroup var vision: VisionOptions
 
+    @Option(name: .customLong("configuration"), help: "reference or one-pass (repeatable; default both, reference first).")
+    var configurations: [ModelConfiguration] = ModelConfiguration.allCases
+
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
+
+    /// The configuration the catalog's stage executables run.
+    static let fleetConfiguration = ModelConfiguration.reference
+
+    /// One configuration's accumulated seconds.
+    struct Times {
+        var pose = 0.0, naming = 0.0, embedding = 0.0
+        var total: Double { pose + naming + embedding }
+    }
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("no photos given") }
+        guard Set(configurations).count == configurations.count else { throw ValidationError("a configuration given twice") }
+    }
 
     func run() async throws {
         // One thread in all: the embedding projection too (OpenBLAS's pool would spin on the other cores).
@@ -36,11 +70,16 @@ struct BenchModelsCommand: AsyncParsableCommand {
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop)
         let embedder = try vision.embedder()
+        if configurations.contains(.onePass), embedder.logitsView != .centerCrop {
+            throw ValidationError("one-pass naming needs an embedder whose first view is the centre crop (not --framing \(embedder.framing.rawValue))")
+        }
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
+        let cropper = ArticleCropper()
         let decoder = ImageDecoder()
-        var pose = 0.0, naming = 0.0, embedding = 0.0
+        var times = [ModelConfiguration: Times]()
         var images = 0, articles = 0, verdicts: [String: Int] = [:]
+        var named = 0, namedAlike = 0
         func timed<T>(_ seconds: inout Double, _ body: () async throws -> T) async rethrows -> T {
             let start = ContinuousClock.now
             let value = try await body()
@@ -51,32 +90,65 @@ struct BenchModelsCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let image = try decoder.decode([UInt8](data))
             images += 1
-            let result = try await timed(&pose) { try estimator.estimate(image) }
-            let verdict = rules.verdict(result)
-            verdicts[verdict.rawValue, default: 0] += 1
-            var crops: [RGBImage] = []
-            switch verdict {
-            case .fullFront:
-                let regions = locator.locate(result, image: image)
-                crops = try regions.compactMap { region in
-                    try ArticleCropper.pixelRect(of: region.box, in: image).map { try image.cropped(to: $0) }
+            var names: [ModelConfiguration: [String]] = [:]
+            for configuration in configurations {
+                var time = times[configuration] ?? Times()
+                defer { times[configuration] = time }
+                let result = try await timed(&time.pose) { try estimator.estimate(image) }
+                let verdict = rules.verdict(result)
+                if configuration == configurations[0] { verdicts[verdict.rawValue, default: 0] += 1 }
+                switch verdict {
+                case .fullFront:
+                    let cuts = try cropper.cut(image, regions: locator.locate(result, image: image))
+                    let crops = cuts.map(\.crop)
+                    switch configuration {
+                    case .reference:
+                        let logits = try await timed(&time.naming) { try await categorizer.embed(crops).map(\.logits) }
+                        names[configuration] = zip(cuts, logits).map { cropper.named($0, logits: $1).category }
+                        _ = try await timed(&time.embedding) { try await embedder.embed(crops) }
+                    case .onePass:
+                        let embeddings = try await timed(&time.embedding) { try await embedder.embed(crops) }
+                        names[configuration] = try await timed(&time.naming) {
+                            zip(cuts, embeddings).map { cropper.named($0, logits: $1.logits).category }
+                        }
+                    }
+                    if configuration == configurations[0] { articles += crops.count }
+                case .noPerson:
+                    let crops = [image.trimmedToForeground().image]
+                    if configuration == configurations[0] { articles += 1 }
+                    _ = try await timed(&time.embedding) { try await embedder.embed(crops) }
+                case .fullBack, .fullSide, .partial:
+                    break
                 }
-                _ = try await timed(&naming) { try await categorizer.embed(crops) }
-            case .noPerson:
-                crops = [image.trimmedToForeground().image]
-            case .fullBack, .fullSide, .partial:
-                continue
             }
-            articles += crops.count
-            _ = try await timed(&embedding) { try await embedder.embed(crops) }
+            if let reference = names[.reference], let onePass = names[.onePass] {
+                named += reference.count
+                namedAlike += zip(reference, onePass).filter { $0 == $1 }.count
+            }
         }
-        guard images > 0 else { throw ValidationError("no photos given") }
         let perImage = { (seconds: Double) in 1000 * seconds / Double(images) }
-        JSONLineWriter().write([
-            "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any },
-            "pose_ms_per_image": perImage(pose), "naming_ms_per_image": perImage(naming), "embed_ms_per_image": perImage(embedding),
-            "model_ms_per_image": perImage(pose + naming + embedding), "model_seconds": pose + naming + embedding,
-            "embedder": embedder.modelVersion,
-        ])
+        var report: [String: Any] = [
+            "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any }, "embedder": embedder.modelVersion,
+            "fleet_configuration": Self.fleetConfiguration.rawValue,
+        ]
+        var perConfiguration: [String: Any] = [:]
+        for configuration in configurations {
+            let time = times[configuration] ?? Times()
+            perConfiguration[configuration.rawValue] = [
+                "pose_ms_per_image": perImage(time.pose), "naming_ms_per_image": perImage(time.naming),
+                "embed_ms_per_image": perImage(time.embedding), "model_ms_per_image": perImage(time.total), "model_seconds": time.total,
+            ]
+        }
+        report["configurations"] = perConfiguration
+        let new = times[configurations[configurations.count - 1]] ?? Times()
+        report["configuration"] = configurations[configurations.count - 1].rawValue
+        report["model_ms_per_image"] = perImage(new.total)
+        if let fleet = times[Self.fleetConfiguration] { report["model_seconds"] = fleet.total }
+        if let reference = times[.reference] {
+            report["reference_model_ms_per_image"] = perImage(reference.total)
+            report["model_speedup"] = new.total > 0 ? reference.total / new.total : 0
+        }
+        if named > 0 { report["naming_agreement"] = Double(namedAlike) / Double(named) }
+        JSONLineWriter().write(report)
     }
 }

@@ -132,9 +132,8 @@ struct SearchCommand: AsyncParsableCommand {
     private func imageQueries(_ path: String) async throws -> [LabelledQuery] {
         guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         let files = try vision.model.modelFiles()
-        let analyzer = LookAnalyzer(
-            pose: try PoseService(files: files), categorizer: try ImageEmbedder(models: files, framing: .centerCrop),
-            embedder: try vision.embedder(), store: nil)
+        let analyzer = try LookAnalyzer(
+            pose: try PoseService(files: files), embedder: try vision.embedder(), models: files, store: nil)
         let analysis: LookAnalysis
         do {
             analysis = try await analyzer.analyze(photo: [UInt8](bytes))

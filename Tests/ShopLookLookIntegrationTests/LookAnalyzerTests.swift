@@ -1,6 +1,7 @@
 import Foundation
 import ShopLookBlobStore
 import ShopLookCore
+import ShopLookImaging
 import ShopLookLook
 import ShopLookPose
 import ShopLookTestSupport
@@ -11,10 +12,15 @@ import Testing
 @Suite(.requiresModels)
 struct LookAnalyzerTests {
     static func analyzer(store: (any BlobStore)? = nil) throws -> LookAnalyzer {
+        try LookAnalyzer(pose: try PoseService(files: TestModelFiles.files), embedder: try LookFixture.catalogEmbedder(), store: store)
+    }
+
+    /// The configuration before issue 17: a separate centre-crop pass over the full-resolution crops names them.
+    static func separateNamingAnalyzer() throws -> LookAnalyzer {
         let files = TestModelFiles.files
-        return LookAnalyzer(
+        return try LookAnalyzer(
             pose: try PoseService(files: files), categorizer: try ImageEmbedder(models: files, framing: .centerCrop),
-            embedder: try LookFixture.catalogEmbedder(), store: store)
+            embedder: try LookFixture.catalogEmbedder(), store: nil)
     }
 
     static func photo(_ name: String) throws -> [UInt8] {
@@ -58,5 +64,37 @@ struct LookAnalyzerTests {
             guard case .notAnImage(let reason) = error else { Issue.record("\(error)"); return }
             #expect(reason.contains("format"), "\(reason)")
         }
+    }
+
+    @Test("names from the embedder's own pass are the separate naming pass's, and the vectors are the same",
+          arguments: ["person.jpg", "astronaut.png"])
+    func onePassNames(photo: String) async throws {
+        let onePassAnalyzer = try Self.analyzer()
+        #expect(onePassAnalyzer.categorizer == nil)
+        let onePass = try await onePassAnalyzer.analyze(photo: try Self.photo(photo))
+        let separate = try await Self.separateNamingAnalyzer().analyze(photo: try Self.photo(photo))
+        #expect(!onePass.articles.isEmpty)
+        #expect(onePass.articles.map(\.superCategory) == separate.articles.map(\.superCategory))
+        #expect(onePass.articles.map(\.category) == separate.articles.map(\.category))
+        #expect(onePass.articles.map(\.box) == separate.articles.map(\.box))
+        #expect(onePass.articles.map(\.vector) == separate.articles.map(\.vector), "naming never changes what is searched")
+    }
+
+    @Test("naming from the embedder's pass needs a centre-crop first view; the models' convenience adds a categorizer")
+    func padFramingNeedsACategorizer() async throws {
+        let files = TestModelFiles.files
+        let pose = try PoseService(files: files)
+        let pad = try ImageEmbedder(models: files, framing: .pad)
+        let catalog = try LookFixture.catalogEmbedder()
+        #expect(pad.logitsView == .pad)
+        #expect(catalog.logitsView == .centerCrop)
+        #expect(throws: VisionError.self) { _ = try LookAnalyzer(pose: pose, embedder: pad, store: nil) }
+        let analyzer = try LookAnalyzer(pose: pose, embedder: pad, models: files, store: nil)
+        #expect(analyzer.categorizer?.framing == .centerCrop)
+        #expect(try LookAnalyzer(pose: pose, embedder: catalog, models: files, store: nil).categorizer == nil)
+        // Each is used once, then released after the test (an actor that never ran a job is released the same way).
+        let analysis = try await analyzer.analyze(photo: try Self.photo("person.jpg"))
+        #expect(analysis.articles.map(\.superCategory).starts(with: [.upper, .lower]))
+        _ = try await catalog.embed([try ImageDecoder().decode(try Self.photo("person.jpg"))])
     }
 }

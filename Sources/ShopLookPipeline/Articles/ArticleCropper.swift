@@ -30,27 +30,47 @@ public struct ArticleCropper: Sendable {
         return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 
-    /// Crops and categorises the regions of a person photo, in order (empty regions are dropped).
-    public func articles(in image: RGBImage, regions: [ArticleRegion], embedder: ImageEmbedder) async throws(VisionError) -> [FoundArticle] {
-        var kept: [(ArticleRegion, PixelRect)] = []
+    /// One region of a person photo cut out, not yet named.
+    public struct Cut: Sendable {
+        public var superCategory: SuperCategory
+        /// In displayed-image pixels (the region widened to whole pixels, clipped to the image).
+        public var box: BoundingBox
+        public var score: Double
+        public var crop: RGBImage
+    }
+
+    /// Cuts the regions of a person photo out, in order (empty regions are dropped).
+    public func cut(_ image: RGBImage, regions: [ArticleRegion]) throws(VisionError) -> [Cut] {
+        var cuts: [Cut] = []
         for region in regions {
-            if let rect = Self.pixelRect(of: region.box, in: image) { kept.append((region, rect)) }
-        }
-        let crops: [RGBImage]
-        do {
-            crops = try kept.map { (_, rect) throws(ImageError) in try image.cropped(to: rect) }
-        } catch {
-            throw .image(error)
-        }
-        let embeddings = try await embedder.embed(crops)
-        return zip(kept, zip(crops, embeddings)).map { item, cropAndEmbedding in
-            let (region, rect) = item
-            let named = classifier.classify(logits: cropAndEmbedding.1.logits, superCategory: region.superCategory)
-            return FoundArticle(
-                superCategory: region.superCategory, category: named.category,
+            guard let rect = Self.pixelRect(of: region.box, in: image) else { continue }
+            let crop: RGBImage
+            do {
+                crop = try image.cropped(to: rect)
+            } catch {
+                throw .image(error)
+            }
+            cuts.append(Cut(
+                superCategory: region.superCategory,
                 box: BoundingBox(x0: Double(rect.x), y0: Double(rect.y), x1: Double(rect.x + rect.width), y1: Double(rect.y + rect.height)),
-                score: region.score, crop: cropAndEmbedding.0)
+                score: region.score, crop: crop))
         }
+        return cuts
+    }
+
+    /// A cut article named from ImageNet logits of its crop (an ``Embedding``'s `logits`, from whichever pass saw it).
+    public func named(_ cut: Cut, logits: [Float]) -> FoundArticle {
+        FoundArticle(
+            superCategory: cut.superCategory, category: classifier.classify(logits: logits, superCategory: cut.superCategory).category,
+            box: cut.box, score: cut.score, crop: cut.crop)
+    }
+
+    /// Crops and categorises the regions of a person photo, in order (empty regions are dropped): one pass of
+    /// `embedder` over the crops, for their logits.
+    public func articles(in image: RGBImage, regions: [ArticleRegion], embedder: ImageEmbedder) async throws(VisionError) -> [FoundArticle] {
+        let cuts = try cut(image, regions: regions)
+        let embeddings = try await embedder.embed(cuts.map(\.crop))
+        return zip(cuts, embeddings).map { named($0, logits: $1.logits) }
     }
 
     /// A product photo's one article: the image trimmed to its foreground. With a catalog super-category it

@@ -40,6 +40,9 @@ public actor ImageEmbedder {
     public nonisolated let featureDimension: Int
     public nonisolated let framing: EmbeddingFraming
     public nonisolated let maximumBatch: Int
+    /// The view whose ImageNet logits ``Embedding/logits`` holds (the framing's first view): `.centerCrop` for the
+    /// centre-crop and multi-view framings, the framing the fine categories are named from.
+    public nonisolated var logitsView: EmbeddingFraming { framing.views[0] }
     private let executor: DedicatedThreadExecutor
     private let session: OnnxSession
     private let projection: LinearProjection?
