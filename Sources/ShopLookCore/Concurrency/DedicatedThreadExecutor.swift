@@ -20,7 +20,9 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     public init(name: String) {
         self.name = name
         self.lateJobs = DispatchQueue(label: "\(name).late")
-        let thread = Thread { [unowned self] in self.runLoop() }
+        // The thread keeps the executor alive until its loop ends (after `shutdown()`): an executor released before
+        // its thread first ran (an actor made and dropped unused) must not be read through a dead reference.
+        let thread = Thread { [self] in self.runLoop() }
         thread.name = name
         thread.stackSize = 1 << 20
         self.thread = thread
