@@ -18,27 +18,7 @@ import Testing
     static let peakRSSCeiling = 768 << 20
     static let goodPhotoCount = 4
 
-    struct Entry: Decodable {
-        var file: String?
-        var kind: String
-        var expect: String?
-        var topic: String?
-        var what: String
-    }
-
-    /// Writes the corpus into a scratch folder with the test photo of a person as its seed JPEG.
-    static func corpus() async throws -> (URL, [Entry]) {
-        let directory = TestPaths.scratchDirectory("hostile-corpus")
-        let script = TestPaths.packageRoot.appendingPathComponent("Benchmarks/hostile/make-corpus")
-        let generator = try TestProcess(
-            executable: URL(fileURLWithPath: "/usr/bin/env"),
-            arguments: ["python3", script.path, directory.path, "--seed-jpeg", TestModelFiles.testdata.appendingPathComponent("person.jpg").path])
-        let exit = try await withTimeout(.seconds(300), "make-corpus") { await generator.exit() }
-        let output = await generator.output()
-        #expect(exit == .exited(0), "\(output)")
-        let manifest = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
-        return (directory, manifest)
-    }
+    typealias Entry = HostileCorpus.Entry
 
     /// VmHWM of a running process, in bytes.
     static func peakRSS(of pid: Int32) throws -> Int {
@@ -50,7 +30,7 @@ import Testing
     }
 
     @Test func theFleetRefusesEveryHostileInputWithAReasonAndLosesNothingElse() async throws {
-        let (directory, manifest) = try await Self.corpus()
+        let (directory, manifest) = try await HostileCorpus.generate(seedJPEG: TestModelFiles.testdata.appendingPathComponent("person.jpg"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let images = manifest.filter { $0.kind == "image" }
         let messages = manifest.filter { $0.kind == "message" }
@@ -68,7 +48,7 @@ import Testing
                 // Product photos (no person: one article each), which the fleet embeds.
                 let good = try TestImages.photoVariants(of: ["coffee.jpg", "chelsea.jpg"], in: TestModelFiles.testdata, count: 2)
                     + [try TestImages.crop(seed: 3), try TestImages.crop(seed: 4)]
-                let goodEntries = good.map { ($0, Entry(file: nil, kind: "good", expect: "embedded", topic: nil, what: "a good photo")) }
+                let goodEntries = good.map { ($0, Entry(file: nil, kind: "good", expect: "embedded", what: "a good photo")) }
                 let hostile = try images.map { ([UInt8](try Data(contentsOf: directory.appendingPathComponent($0.file!))), $0) }
                 // Good photos first, in the middle and last, so hostile ones surround them in every batch.
                 let batch = [goodEntries[0]] + hostile.prefix(hostile.count / 2) + goodEntries[1..<3] + hostile.dropFirst(hostile.count / 2)
