@@ -39,12 +39,12 @@ public struct ShardVectorSource: Sendable {
         var after = ""
         while true {
             var sql = Self.liveArticles + " AND v.shard = $1 AND v.article_id > $2"
-            var parameters: [(any PostgresEncodable)?] = [shard, after]
+            var parameters: [(any PostgresEncodable)?] = [shard, after, pageSize]
             if let key {
-                sql += " AND v.super_category = $3 AND v.model_version = $4"
+                sql += " AND v.super_category = $4 AND v.model_version = $5"
                 parameters += [key.superCategory.rawValue, key.modelVersion]
             }
-            sql += " ORDER BY v.article_id, v.model_version LIMIT \(pageSize)"
+            sql += " ORDER BY v.article_id, v.model_version LIMIT $3"
             let page = try await pool.retrying { connection in try await connection.query(sql, parameters) }
             let decoded = try page.map(Self.decode)
             rows += decoded

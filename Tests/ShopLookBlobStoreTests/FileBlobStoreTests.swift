@@ -156,3 +156,111 @@ import Testing
         #expect(try await read.value == Array("pooled".utf8))
     }
 }
+
+/// The store never follows a path out of its root: symbolic links planted under it (the objects folder, a
+/// fan-out folder, a blob's own entry, the temporary folder) are refused or replaced, never followed.
+@Suite struct FileBlobStoreConfinementTests {
+    let root: URL
+    let outside: URL
+    let store: FileBlobStore
+    /// Bytes a blob would hold, and their key.
+    let bytes = Array("the bytes of a photo".utf8)
+    let key: BlobKey
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("blob-confinement-\(UUID().uuidString)")
+        root = base.appendingPathComponent("store")
+        outside = base.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        store = try FileBlobStore(root: root)
+        key = try BlobKey(SHA256.hexDigest(bytes))
+    }
+
+    var hex: String { key.rawValue }
+    var fanOut: (String, String) { (String(hex.prefix(2)), String(hex.dropFirst(2).prefix(2))) }
+
+    /// A file outside the store holding the blob's exact bytes at the blob's relative path under `folder`.
+    func plantOutside(under folder: URL) throws -> URL {
+        let directory = folder.appendingPathComponent(fanOut.0).appendingPathComponent(fanOut.1)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(hex)
+        try Data(bytes).write(to: file)
+        return file
+    }
+
+    func link(_ path: URL, to target: URL) throws {
+        try? FileManager.default.removeItem(at: path)
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: path, withDestinationURL: target)
+    }
+
+    static func isSymbolicLinkRefusal(_ error: any Error) -> Bool {
+        guard case .io(_, _, let message) = error as? BlobStoreError else { return false }
+        return message.contains("symbolic link")
+    }
+
+    func expectNothingFollowed(planted: URL) async throws {
+        await #expect { try await store.get(key) } throws: { Self.isSymbolicLinkRefusal($0) }
+        await #expect { try await store.contains(key) } throws: { Self.isSymbolicLinkRefusal($0) }
+        await #expect { try await store.put(bytes) } throws: { Self.isSymbolicLinkRefusal($0) }
+        await #expect { try await store.delete(key) } throws: { Self.isSymbolicLinkRefusal($0) }
+        // The file outside is untouched, and nothing else was written outside.
+        #expect(try Data(contentsOf: planted) == Data(bytes))
+        let written = try FileManager.default.subpathsOfDirectory(atPath: outside.path)
+        #expect(written.sorted() == [fanOut.0, "\(fanOut.0)/\(fanOut.1)", "\(fanOut.0)/\(fanOut.1)/\(hex)"], "\(written)")
+    }
+
+    @Test func anObjectsFolderLinkedOutsideIsNotFollowed() async throws {
+        let planted = try plantOutside(under: outside)
+        try link(root.appendingPathComponent("objects"), to: outside)
+        try await expectNothingFollowed(planted: planted)
+    }
+
+    @Test func aFanOutFolderLinkedOutsideIsNotFollowed() async throws {
+        let planted = try plantOutside(under: outside)
+        try link(root.appendingPathComponent("objects").appendingPathComponent(fanOut.0), to: outside.appendingPathComponent(fanOut.0))
+        try await expectNothingFollowed(planted: planted)
+    }
+
+    @Test func aBlobLinkedToAFileOutsideIsNotReadAndIsReplacedByARealOne() async throws {
+        let planted = try plantOutside(under: outside)
+        let entry = URL(fileURLWithPath: store.path(for: key))
+        try link(entry, to: planted)
+        await #expect { try await store.get(key) } throws: { Self.isSymbolicLinkRefusal($0) }
+        #expect(try await store.contains(key) == false)
+        // Storing the blob replaces the link with a file of its own; the file outside keeps its bytes.
+        try Data("changed outside".utf8).write(to: planted)
+        #expect(try await store.put(bytes) == key)
+        let attributes = try FileManager.default.attributesOfItem(atPath: entry.path)
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        #expect(try await store.get(key) == bytes)
+        #expect(try Data(contentsOf: planted) == Data("changed outside".utf8))
+        // Deleting removes the store's entry, never a link's target.
+        try link(entry, to: planted)
+        try await store.delete(key)
+        #expect(!FileManager.default.fileExists(atPath: entry.path))
+        #expect(try Data(contentsOf: planted) == Data("changed outside".utf8))
+    }
+
+    @Test func aTemporaryFolderLinkedOutsideIsNotWrittenTo() async throws {
+        try link(root.appendingPathComponent("tmp"), to: outside)
+        await #expect { try await store.put(bytes) } throws: { Self.isSymbolicLinkRefusal($0) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+        #expect(try await store.contains(key) == false)
+    }
+
+    @Test func aRootThatIsALinkIsTheOperatorsChoiceAndWorks() async throws {
+        let linkedRoot = outside.deletingLastPathComponent().appendingPathComponent("linked-root")
+        try link(linkedRoot, to: root)
+        let linked = try FileBlobStore(root: linkedRoot)
+        #expect(try await linked.put(bytes) == key)
+        #expect(try await store.get(key) == bytes)
+        #expect(try await linked.get(key) == bytes)
+    }
+
+    @Test func pathLikeKeysNeverReachTheFileSystem() throws {
+        for text in ["../outside/\(hex)", "/etc/passwd", "objects/../../\(String(hex.prefix(50)))", "\(hex)/..", hex.uppercased()] {
+            #expect(throws: BlobStoreError.invalidKey(text)) { try BlobKey(text) }
+        }
+    }
+}

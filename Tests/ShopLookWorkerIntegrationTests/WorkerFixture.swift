@@ -25,16 +25,23 @@ struct WorkerFixture: Sendable {
     let models: ModelFiles
     let logger: Logger
 
-    /// Runs `body` with a fresh broker (the stage's input, output and dead-letter topics), schema and blob store.
+    /// Runs `body` with a fresh broker (the input, output and dead-letter topics of `stage` and of each of
+    /// `alsoStages`, so that their workers can run together as a fleet), schema and blob store.
     static func with(
-        stage: PipelineStage, inputPartitions: Int = 2, outputPartitions: Int = 2, _ body: (WorkerFixture) async throws -> Void
+        stage: PipelineStage, alsoStages: [PipelineStage] = [], inputPartitions: Int = 2, outputPartitions: Int = 2,
+        _ body: (WorkerFixture) async throws -> Void
     ) async throws {
         var logger = Logger(label: "worker-test")
         logger.logLevel = .error
         let topics = ShopLookTopics(prefix: "\(stage.rawValue)-worker.")
-        let broker = try await TestBroker(topics: [
-            topics.input(for: stage): inputPartitions, topics.output(for: stage): outputPartitions, topics.deadLetter(for: stage): 1,
-        ])
+        var topicPartitions: [String: Int] = [:]
+        for each in [stage] + alsoStages {
+            topicPartitions[topics.input(for: each)] = topicPartitions[topics.input(for: each)] ?? inputPartitions
+            // The embed worker produces to one partition of `embedded` per search shard.
+            topicPartitions[topics.output(for: each)] = each == .embed && each != stage ? ShopLookTopics.searchShardCount : outputPartitions
+            topicPartitions[topics.deadLetter(for: each)] = 1
+        }
+        let broker = try await TestBroker(topics: topicPartitions)
         defer { broker.stop() }
         let blobs = FileManager.default.temporaryDirectory.appendingPathComponent("\(stage.rawValue)-worker-blobs-\(UUID())")
         defer { try? FileManager.default.removeItem(at: blobs) }
@@ -49,7 +56,9 @@ struct WorkerFixture: Sendable {
         }
     }
 
-    var executable: String { "shoplook-\(stage.rawValue)-worker" }
+    var executable: String { Self.executable(of: stage) }
+
+    static func executable(of stage: PipelineStage) -> String { "shoplook-\(stage.rawValue)-worker" }
 
     /// The worker's flags: this fixture's broker (short sessions for quick rebalances on the mock, frequent
     /// commits), schema, blob store, topics and models; `/metrics` on a free port; lag refreshed twice a second.
@@ -64,7 +73,8 @@ struct WorkerFixture: Sendable {
     }
 
     /// Starts the stage's executable and waits until it serves `/metrics`; returns it with the endpoint's URL.
-    func startWorker(maxBatchSize: Int = 2, extraArguments: [String] = []) async throws -> (TestProcess, URL) {
+    func startWorker(stage: PipelineStage? = nil, maxBatchSize: Int = 2, extraArguments: [String] = []) async throws -> (TestProcess, URL) {
+        let executable = Self.executable(of: stage ?? self.stage)
         let worker = try TestProcess(
             executable, arguments: arguments(maxBatchSize: maxBatchSize) + extraArguments,
             environment: [KafkaConfiguration.consumerPropertiesVariable: TestBroker.consumerProperties.map { "\($0.key)=\($0.value)" }.joined(separator: ",")])

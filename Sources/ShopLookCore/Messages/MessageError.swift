@@ -12,6 +12,9 @@ public enum MessageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The schema file exists but cannot be used (not JSON, unsupported keyword, ...).
     case invalidSchema(name: String, reason: String)
 
+    /// How many violations ``description`` lists (it counts them all).
+    public static let listedViolations = 20
+
     /// The schema violations, or an empty array for the other cases.
     public var violations: [SchemaViolation] {
         if case .schemaViolation(_, let violations) = self { return violations }
@@ -24,10 +27,12 @@ public enum MessageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidJSON(let detail):
             return detail
         case .schemaViolation(let schema, let violations):
-            let list = violations.map(\.description)
-            return list.count == 1
+            // At most `listedViolations` of them: a hostile message can violate its schema 100,000 times.
+            let list = violations.prefix(Self.listedViolations).map(\.description)
+            let more = violations.count > list.count ? "\n  … and \(violations.count - list.count) more" : ""
+            return violations.count == 1
                 ? "\(schema) message violates its schema: \(list[0])"
-                : "\(schema) message violates its schema in \(list.count) places:\n" + list.map { "  " + $0 }.joined(separator: "\n")
+                : "\(schema) message violates its schema in \(violations.count) places:\n" + list.map { "  " + $0 }.joined(separator: "\n") + more
         case .unsupportedVersion(let version):
             return "message version \(version) is not supported by this build; "
                 + "upgrade the consumer or re-publish the message at a supported version"

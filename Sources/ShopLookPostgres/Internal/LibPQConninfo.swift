@@ -10,7 +10,10 @@ enum LibPQConninfo {
         guard let options = PQconninfoParse(connectionString, &errorMessage) else {
             let message = errorMessage.map { String(cString: $0).trimmingTrailingNewlines } ?? "out of memory"
             if let errorMessage { PQfreemem(errorMessage) }
-            throw PostgresError(kind: .configuration, message: "invalid connection string: " + message)
+            // libpq echoes fragments of what it could not parse, passwords included: never pass those on.
+            throw PostgresError(
+                kind: .configuration,
+                message: "invalid connection string: " + ConnectionStringSecrets.redacting(message, of: connectionString))
         }
         defer { PQconninfoFree(options) }
         var parameters: [String: String] = [:]
