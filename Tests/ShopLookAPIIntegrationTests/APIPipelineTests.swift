@@ -86,7 +86,7 @@ struct APIPipelineTests {
                 #expect(details.images == [ProductDetails.Image(imageID: imageID, state: "embedded", width: 32, height: 24)])
                 #expect(details.articles == [ProductDetails.Article(
                     articleID: article, imageID: imageID, superCategory: "upper", category: "shirt",
-                    box: ProductDetails.Box(x0: 1, y0: 2, x1: 30, y1: 20), score: 0.5)])
+                    box: BoundingBox(x0: 1, y0: 2, x1: 30, y1: 20), score: 0.5)])
                 #expect(!details.removed && details.removedAt == nil)
 
                 let cropped = try await client.execute(uri: "/v1/articles/\(article)/crop", method: .get)

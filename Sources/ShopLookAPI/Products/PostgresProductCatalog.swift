@@ -64,7 +64,7 @@ public struct PostgresProductCatalog: ProductCatalog {
                 ProductDetails.Article(
                     articleID: try row.decode(String.self, at: 0), imageID: try row.decode(String.self, at: 1),
                     superCategory: try row.decode(String.self, at: 2), category: try row.decode(String?.self, at: 3),
-                    box: ProductDetails.Box(
+                    box: BoundingBox(
                         x0: try row.decode(Double.self, at: 4), y0: try row.decode(Double.self, at: 5), x1: try row.decode(Double.self, at: 6),
                         y1: try row.decode(Double.self, at: 7)),
                     score: try row.decode(Double.self, at: 8))

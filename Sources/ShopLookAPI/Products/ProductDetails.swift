@@ -1,3 +1,5 @@
+import ShopLookCore
+
 /// `GET /v1/products/{id}`: a product, whether it was removed, its images with their pipeline state, and the
 /// articles found in them.
 public struct ProductDetails: Codable, Sendable, Equatable {
@@ -30,10 +32,10 @@ public struct ProductDetails: Codable, Sendable, Equatable {
         public var imageID: String
         public var superCategory: String
         public var category: String?
-        public var box: Box
+        public var box: BoundingBox
         public var score: Double
 
-        public init(articleID: String, imageID: String, superCategory: String, category: String?, box: Box, score: Double) {
+        public init(articleID: String, imageID: String, superCategory: String, category: String?, box: BoundingBox, score: Double) {
             self.articleID = articleID
             self.imageID = imageID
             self.superCategory = superCategory
@@ -44,21 +46,6 @@ public struct ProductDetails: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case articleID = "article_id", imageID = "image_id", superCategory = "super_category", category, box, score
-        }
-    }
-
-    /// A box in pixels of the original image: (x0, y0) top-left, (x1, y1) bottom-right.
-    public struct Box: Codable, Sendable, Equatable {
-        public var x0: Double
-        public var y0: Double
-        public var x1: Double
-        public var y1: Double
-
-        public init(x0: Double, y0: Double, x1: Double, y1: Double) {
-            self.x0 = x0
-            self.y0 = y0
-            self.x1 = x1
-            self.y1 = y1
         }
     }
 
