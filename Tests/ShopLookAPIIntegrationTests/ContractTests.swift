@@ -30,8 +30,7 @@ struct ContractTests {
                     "--api-token", APIFixture.token,
                 ],
                 environment: ["SHOPLOOK_LOG_LEVEL": "info"])
-            let line = try await withTimeout(.seconds(60), "shoplook-api listens") { try await server.line(containing: "api listening on ") }
-            let address = try #require(line.components(separatedBy: "api listening on ").last?.split(separator: " ").first)
+            let address = try await server.listeningAddress()
             let base = "http://\(address)"
             do {
                 let known = try await seedCatalog(fixture)

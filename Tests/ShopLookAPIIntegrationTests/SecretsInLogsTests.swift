@@ -41,8 +41,7 @@ struct SecretsInLogsTests {
                     "--topic-prefix", fixture.topics.prefix, "--blob-root", fixture.store.root.path,
                 ],
                 environment: ["SHOPLOOK_LOG_LEVEL": "trace", "SHOPLOOK_API_TOKEN": Self.token])
-            let line = try await withTimeout(.seconds(60), "shoplook-api listens") { try await server.line(containing: "api listening on ") }
-            let address = try #require(line.components(separatedBy: "api listening on ").last?.split(separator: " ").first)
+            let address = try await server.listeningAddress()
             let base = "http://\(address)"
             var metrics = ""
             do {

@@ -95,8 +95,7 @@ struct ShopperPageBrowserTests {
                 ],
                 environment: ["SHOPLOOK_LOG_LEVEL": "info"])
             defer { server.send(SIGKILL) }
-            let line = try await withTimeout(.seconds(60), "shoplook-api listens") { try await server.line(containing: "api listening on ") }
-            let address = try #require(line.components(separatedBy: "api listening on ").last?.split(separator: " ").first)
+            let address = try await server.listeningAddress()
             let url = "http://\(address)/looks/\(id)"
             let work = TestPaths.scratchDirectory("browser")
             defer { try? FileManager.default.removeItem(at: work) }

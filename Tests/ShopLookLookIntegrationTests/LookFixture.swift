@@ -156,11 +156,7 @@ struct LookFixture: Sendable {
             arguments: ["--host", "127.0.0.1", "--port", "0", "--database-url", schema.url, "--kafka-brokers", broker.bootstrapServers,
                         "--topic-prefix", topics.prefix, "--blob-root", store.root.path],
             environment: ["SHOPLOOK_LOG_LEVEL": "info"])
-        let line = try await withTimeout(.seconds(60), "shoplook-api listens") { try await process.line(containing: "api listening on ") }
-        guard let address = line.components(separatedBy: "api listening on ").last?.split(separator: " ").first else {
-            throw TestSupportError("no address in “\(line)”")
-        }
-        return (process, "http://\(address)")
+        return (process, "http://\(try await process.listeningAddress())")
     }
 
     /// One HTTP request (never cancelled while in flight: that can deadlock FoundationNetworking).

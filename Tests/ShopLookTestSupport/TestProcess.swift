@@ -109,3 +109,14 @@ public final class TestProcess: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
+
+extension TestProcess {
+    /// The `host:port` a server logs as "`announcement` HOST:PORT" once it listens (the API logs "api listening on").
+    public func listeningAddress(announcement: String = "api listening on ", timeout: Duration = .seconds(60)) async throws -> String {
+        let line = try await withTimeout(timeout, "\(name) listens") { try await self.line(containing: announcement) }
+        guard let address = line.components(separatedBy: announcement).last?.split(separator: " ").first else {
+            throw TestSupportError("no address in “\(line)”")
+        }
+        return String(address)
+    }
+}

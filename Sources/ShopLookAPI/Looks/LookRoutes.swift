@@ -52,17 +52,8 @@ public struct LookRoutes: APIRouteCollection {
         guard let keyText = article.cropKey, let key = try? BlobKey(keyText) else {
             throw APIError.notFound("article \(ordinal) of look \(id.uuidString.lowercased()) has no stored crop")
         }
-        let bytes = try await blob(key, of: "the crop of article \(ordinal)")
+        let bytes = try await MediaRoutes.blob(key, of: "the crop of article \(ordinal)", in: services.blobs)
         return MediaRoutes.bytes(bytes, contentType: MediaRoutes.contentType(of: bytes), cacheControl: MediaRoutes.immutable)
-    }
-
-    /// A blob's bytes; 404 when the store does not have it (other store failures are the server's).
-    private func blob(_ key: BlobKey, of what: String) async throws -> [UInt8] {
-        do {
-            return try await services.blobs.get(key)
-        } catch .notFound {
-            throw APIError.notFound("the blob store no longer has \(what)")
-        }
     }
 
     /// The look id of the path: a UUID (400 otherwise).
@@ -74,9 +65,7 @@ public struct LookRoutes: APIRouteCollection {
 
     /// JSON as looks write it: RFC 3339 dates with milliseconds (``LookJob/encoder()``).
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try LookJob.encoder().encode(value))))
+        APIJSON.response(bytes: Array(try LookJob.encoder().encode(value)), status: status, headers: headers)
     }
 }
 

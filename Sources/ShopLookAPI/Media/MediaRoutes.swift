@@ -37,7 +37,7 @@ public struct MediaRoutes: APIRouteCollection {
         case .noImage: throw APIError.notFound("product \"\(id)\" has no image")
         case .image(let image, let blob): (imageID, key) = (image, blob)
         }
-        let bytes = try await blob(key, of: "image \(imageID)")
+        let bytes = try await Self.blob(key, of: "image \(imageID)", in: services.blobs)
         let thumbnailer = ImageThumbnailer(maximumSide: configuration.thumbnailSide, decoder: ImageDecoder(limits: configuration.imageLimits))
         let thumbnail: Result<[UInt8], ImageError> = await services.imaging.run { () throws(Never) in
             Result { () throws(ImageError) in try thumbnailer.thumbnail(bytes) }
@@ -53,21 +53,21 @@ public struct MediaRoutes: APIRouteCollection {
     func image(_ context: APIRequestContext) async throws -> Response {
         let id = try ResourceID.digest(try ResourceID.pathParameter("image_id", in: context), of: "image")
         guard let key = try await services.catalog.imageBlob(id) else { throw APIError.notFound("no image \(id)") }
-        let bytes = try await blob(key, of: "image \(id)")
+        let bytes = try await Self.blob(key, of: "image \(id)", in: services.blobs)
         return Self.bytes(bytes, contentType: Self.contentType(of: bytes), cacheControl: Self.immutable)
     }
 
     func crop(_ context: APIRequestContext) async throws -> Response {
         let id = try ResourceID.digest(try ResourceID.pathParameter("article_id", in: context), of: "article")
         guard let key = try await services.catalog.articleCropBlob(id) else { throw APIError.notFound("no article \(id)") }
-        let bytes = try await blob(key, of: "the crop of article \(id)")
+        let bytes = try await Self.blob(key, of: "the crop of article \(id)", in: services.blobs)
         return Self.bytes(bytes, contentType: Self.contentType(of: bytes), cacheControl: Self.immutable)
     }
 
     /// A blob's bytes; 404 when the store does not have it (other store failures are the server's).
-    private func blob(_ key: BlobKey, of what: String) async throws -> [UInt8] {
+    static func blob(_ key: BlobKey, of what: String, in store: any BlobStore) async throws -> [UInt8] {
         do {
-            return try await services.blobs.get(key)
+            return try await store.get(key)
         } catch .notFound {
             throw APIError.notFound("the blob store no longer has \(what)")
         }

@@ -7,9 +7,14 @@ import NIOCore
 public enum APIJSON {
     /// A response whose body is `value` as JSON.
     public static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        try response(bytes: try encode(value), status: status, headers: headers)
+    }
+
+    /// A response whose body is already-encoded JSON.
+    public static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encode(value))))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// `value` as JSON bytes.
