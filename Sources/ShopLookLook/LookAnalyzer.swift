@@ -112,7 +112,8 @@ public struct LookAnalyzer: Sendable {
     /// Names from the embedder's own pass when its logits come from a centre-crop view, else from a centre-crop
     /// categorizer loaded from `models` (an embedder configured with `--framing pad`).
     public init(pose: PoseService, embedder: ImageEmbedder, models: ModelFiles, store: (any BlobStore)?) throws(VisionError) {
-        let categorizer = embedder.logitsView == .centerCrop ? nil : try ImageEmbedder(models: models, framing: .centerCrop)
+        let categorizer = embedder.logitsView == .centerCrop
+            ? nil : try ImageEmbedder(models: models, framing: .centerCrop, precision: embedder.precision)
         try self.init(pose: pose, categorizer: categorizer, embedder: embedder, store: store)
     }
 

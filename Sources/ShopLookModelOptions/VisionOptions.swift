@@ -19,6 +19,9 @@ public struct VisionOptions: ParsableArguments {
     @Option(help: "Learned projection file, or 'none' for the plain ImageNet features (default: the project's Models/fashion-projection.slproj).")
     public var projection: String?
 
+    @Option(help: "EfficientNet-Lite0 in int8 or float (a model version each: a catalog embedded with one is searched with it).")
+    public var precision: ModelPrecision = .int8
+
     public init() {}
 
     public func validate() throws {
@@ -42,8 +45,15 @@ public struct VisionOptions: ParsableArguments {
     }
 
     public func embedder() throws -> ImageEmbedder {
-        try ImageEmbedder(models: try model.modelFiles(), threads: threads, framing: framing, projection: try loadProjection())
+        try ImageEmbedder(
+            models: try model.modelFiles(), threads: threads, framing: framing, projection: try loadProjection(), precision: precision)
+    }
+
+    /// A centre-crop embedder of the same model (no projection): names crops from its ImageNet logits.
+    public func categorizer() throws -> ImageEmbedder {
+        try ImageEmbedder(models: try model.modelFiles(), threads: threads, framing: .centerCrop, precision: precision)
     }
 }
 
 extension EmbeddingFraming: ExpressibleByArgument {}
+extension ModelPrecision: ExpressibleByArgument {}

@@ -32,6 +32,8 @@ public struct ModelFiles: Sendable, Hashable {
     }
 
     public var efficientNetLite0: URL { get throws(RuntimeError) { try file("efficientnet-lite0/efficientnet_lite0.onnx") } }
+    /// EfficientNet-Lite0 quantised to int8 (static QDQ, weights per channel) by `Deploy/fetch-models`.
+    public var efficientNetLite0Int8: URL { get throws(RuntimeError) { try file("efficientnet-lite0/efficientnet_lite0_int8.onnx") } }
     public var poseDetector: URL { get throws(RuntimeError) { try file("blazepose/pose_detection.tflite") } }
     public var poseLandmarks: URL { get throws(RuntimeError) { try file("blazepose/pose_landmark_full.tflite") } }
     public var liteRtLibrary: URL { get throws(RuntimeError) { try file("litert/libLiteRt.so") } }

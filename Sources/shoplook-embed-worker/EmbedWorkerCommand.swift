@@ -16,9 +16,11 @@ struct EmbedWorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await StageWorkerApplication(stage: .embed, options: worker) { resources in
-            EmbedStageProcessor(
-                embedder: try vision.embedder(), store: resources.store, pool: resources.pool, codec: resources.codec,
-                topics: resources.topics)
+            let embedder = try vision.embedder()
+            // Unnamed articles are named from the centre-crop view's logits: the embedder's own when that is its first view.
+            return EmbedStageProcessor(
+                embedder: embedder, categorizer: embedder.logitsView == .centerCrop ? nil : try vision.categorizer(),
+                store: resources.store, pool: resources.pool, codec: resources.codec, topics: resources.topics)
         }.run()
     }
 }

@@ -23,13 +23,16 @@ struct ArticlesCommand: AsyncParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @Option(help: "EfficientNet-Lite0 in int8 or float, to name the articles.")
+    var precision: ModelPrecision = .int8
+
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
 
     func run() async throws {
         let modelFiles = try model.modelFiles()
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
-        let embedder = try ImageEmbedder(models: modelFiles, framing: .centerCrop)
+        let embedder = try ImageEmbedder(models: modelFiles, framing: .centerCrop, precision: precision)
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
         let cropper = ArticleCropper()

@@ -51,7 +51,7 @@ struct BenchLookCommand: AsyncParsableCommand {
         let pose = try PoseService(files: modelFiles)
         let analyzer = separateNaming
             ? try LookAnalyzer(
-                pose: pose, categorizer: try ImageEmbedder(models: modelFiles, framing: .centerCrop), embedder: try vision.embedder(), store: nil)
+                pose: pose, categorizer: try vision.categorizer(), embedder: try vision.embedder(), store: nil)
             : try LookAnalyzer(pose: pose, embedder: try vision.embedder(), models: modelFiles, store: nil)
         let photos = try files.map { file in
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }

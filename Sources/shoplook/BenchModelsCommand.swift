@@ -12,11 +12,16 @@ import ShopLookVision
 
 /// How the models' work on a catalog photo is arranged, for `shoplook bench models`.
 enum ModelConfiguration: String, ExpressibleByArgument, CaseIterable {
-    /// Before issue 17, and what the catalog stages run today: the detect stage names the crops in a separate
-    /// centre-crop pass, the embed stage embeds them (multi-view).
+    /// Before issue 17 (`shoplook-detect-worker --naming detect --precision float`, `shoplook-embed-worker
+    /// --precision float`): the float model; the detect stage names the crops in a separate centre-crop pass, the
+    /// embed stage embeds them (multi-view).
     case reference
-    /// The crops named from the embedder's own centre-crop view: one pass per view and crop (what a look does).
+    /// The float model, the crops named from the embedder's own centre-crop view: one pass per view and crop.
     case onePass = "one-pass"
+    /// What the catalog stages and looks run by default: the int8 model, one pass per view and crop.
+    case int8
+
+    var precision: ModelPrecision { self == .int8 ? .int8 : .float }
 }
 
 /// The models' own compute for catalog photos, one image after the other on one thread: the baseline the
@@ -34,23 +39,26 @@ struct BenchModelsCommand: AsyncParsableCommand {
             Photos with other verdicts count their pose time only.
 
             Each configuration (--configuration, repeatable; default all) runs on every photo, one after the other \
-            photo by photo, so that all see the same machine: `reference` names the crops in a separate centre-crop \
-            pass (today's catalog stages), `one-pass` names them from the embedder's own centre-crop view. Prints, per \
-            configuration, its times, and at the top `reference_model_ms_per_image`, `model_ms_per_image` (the last \
-            configuration given), `model_speedup` (reference ÷ that), `naming_agreement` (the share of articles both \
-            name alike) and `model_seconds` of the configuration the catalog stages run (`fleet_configuration`).
+            photo by photo, so that all see the same machine: `reference` (the float model, the crops named in a \
+            separate centre-crop pass: the catalog stages before issue 17), `one-pass` (the float model, the crops \
+            named from the embedder's own centre-crop view) and `int8` (the int8 model, one pass: what the catalog \
+            stages run by default). --framing and --projection apply to all; --precision is each configuration's \
+            own. Prints, per configuration, its times, and at the top `reference_model_ms_per_image`, \
+            `model_ms_per_image` (the last configuration given), `model_speedup` (reference ÷ that), \
+            `naming_agreement` (the share of articles the first and the last configuration name alike) and \
+            `model_seconds` of the configuration the catalog stages run (`fleet_configuration`).
             """)
 
     @OptionGroup var vision: VisionOptions
 
-    @Option(name: .customLong("configuration"), help: "reference or one-pass (repeatable; default both, reference first).")
+    @Option(name: .customLong("configuration"), help: "reference, one-pass or int8 (repeatable; default all three, in that order).")
     var configurations: [ModelConfiguration] = ModelConfiguration.allCases
 
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
 
     /// The configuration the catalog's stage executables run.
-    static let fleetConfiguration = ModelConfiguration.reference
+    static let fleetConfiguration = ModelConfiguration.int8
 
     /// One configuration's accumulated seconds.
     struct Times {
@@ -68,10 +76,15 @@ struct BenchModelsCommand: AsyncParsableCommand {
         BLAS.threadCount = 1
         let modelFiles = try vision.model.modelFiles()
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
-        let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop)
-        let embedder = try vision.embedder()
-        if configurations.contains(.onePass), embedder.logitsView != .centerCrop {
-            throw ValidationError("one-pass naming needs an embedder whose first view is the centre crop (not --framing \(embedder.framing.rawValue))")
+        let projection = try vision.loadProjection()
+        var embedders: [ModelPrecision: ImageEmbedder] = [:]
+        for precision in Set(configurations.map(\.precision)) {
+            embedders[precision] = try ImageEmbedder(
+                models: modelFiles, threads: vision.threads, framing: vision.framing, projection: projection, precision: precision)
+        }
+        let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop, precision: .float)
+        if configurations.contains(where: { $0 != .reference }), vision.framing != .centerCrop, vision.framing != .multiView {
+            throw ValidationError("one-pass naming needs an embedder whose first view is the centre crop (not --framing \(vision.framing.rawValue))")
         }
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
@@ -94,6 +107,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
             for configuration in configurations {
                 var time = times[configuration] ?? Times()
                 defer { times[configuration] = time }
+                let embedder = embedders[configuration.precision]!
                 let result = try await timed(&time.pose) { try estimator.estimate(image) }
                 let verdict = rules.verdict(result)
                 if configuration == configurations[0] { verdicts[verdict.rawValue, default: 0] += 1 }
@@ -106,9 +120,9 @@ struct BenchModelsCommand: AsyncParsableCommand {
                         let logits = try await timed(&time.naming) { try await categorizer.embed(crops).map(\.logits) }
                         names[configuration] = zip(cuts, logits).map { cropper.named($0, logits: $1).category }
                         _ = try await timed(&time.embedding) { try await embedder.embed(crops) }
-                    case .onePass:
+                    case .onePass, .int8:
                         let embeddings = try await timed(&time.embedding) { try await embedder.embed(crops) }
-                        names[configuration] = try await timed(&time.naming) {
+                        names[configuration] = await timed(&time.naming) {
                             zip(cuts, embeddings).map { cropper.named($0, logits: $1.logits).category }
                         }
                     }
@@ -121,14 +135,15 @@ struct BenchModelsCommand: AsyncParsableCommand {
                     break
                 }
             }
-            if let reference = names[.reference], let onePass = names[.onePass] {
-                named += reference.count
-                namedAlike += zip(reference, onePass).filter { $0 == $1 }.count
+            if configurations.count > 1, let first = names[configurations[0]], let last = names[configurations[configurations.count - 1]] {
+                named += first.count
+                namedAlike += zip(first, last).filter { $0 == $1 }.count
             }
         }
         let perImage = { (seconds: Double) in 1000 * seconds / Double(images) }
         var report: [String: Any] = [
-            "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any }, "embedder": embedder.modelVersion,
+            "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any },
+            "embedders": Dictionary(uniqueKeysWithValues: configurations.map { ($0.rawValue, embedders[$0.precision]!.modelVersion) }),
             "fleet_configuration": Self.fleetConfiguration.rawValue,
         ]
         var perConfiguration: [String: Any] = [:]

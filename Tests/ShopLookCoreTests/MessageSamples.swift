@@ -32,8 +32,8 @@ enum Samples {
     )
     static let fullCroppedArticles = CroppedArticlesMessage(
         imageID: hexA, source: .catalog, productID: "SKU-1",
-        articles: [article, Article(articleID: hexD, superCategory: .foot, category: "sneaker",
-                                    box: BoundingBox(x0: 0, y0: 900, x1: 200, y1: 1024), score: 1, cropBlobKey: hexB)]
+        articles: [article, Article(articleID: hexD, superCategory: .foot, category: "shoes",
+                                    box: BoundingBox(x0: 0, y0: 900, x1: 200, y1: 1024), score: 1, cropBlobKey: hexB, unnamed: true)]
     )
     static let minimalCroppedArticles = CroppedArticlesMessage(imageID: hexA, source: .query, articles: [article])
 

@@ -113,7 +113,9 @@ import Testing
             #expect(person.articles.map(\.articleID) == [
                 DetectStageProcessor.articleID(imageID: ids["person"]!, superCategory: .upper, ordinal: 0),
                 DetectStageProcessor.articleID(imageID: ids["person"]!, superCategory: .foot, ordinal: 0)])
-            #expect(person.articles.allSatisfy { !$0.category.isEmpty })
+            // Named by the embed stage (the default): here under the super-category's plain name, marked unnamed.
+            #expect(person.articles.map(\.category) == ["top", "shoes"])
+            #expect(person.articles.allSatisfy { $0.unnamed == true })
             #expect(person.articles.map(\.score) == [0.9, 0.6])
             // The crops are stored: JPEGs of the boxes' size.
             for article in person.articles {
@@ -123,6 +125,7 @@ import Testing
             let product = try #require(outputs.first { $0.imageID == ids["product"]! })
             #expect(product.articles.count == 1)
             #expect(product.articles.first?.category == "T-Shirts" && product.articles.first?.superCategory == .upper)
+            #expect(product.articles.first?.unnamed == nil, "a catalog category is a name")
             #expect(product.productID == "sku-product")
             let productBox = try #require(product.articles.first?.box)
             #expect(productBox.x0 >= 0 && productBox.x1 <= 451 && productBox.y1 <= 300 && productBox.width > 0)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ShopLookBlobStore
 import ShopLookCore
+import ShopLookImaging
 import ShopLookKafka
 import ShopLookPipeline
 import ShopLookStreaming
@@ -30,7 +31,9 @@ import Testing
             let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger)
             let codec = try MessageCodec()
 
-            // Two images with two and one articles, and a third whose crop is missing from the blob store.
+            // Two images with two and one articles, and a third whose crop is missing from the blob store. The first
+            // image's second article (a real photo) comes unnamed, under a placeholder no classifier gives.
+            let photo = try Data(contentsOf: TestModelFiles.files.directory.appendingPathComponent("testdata/astronaut.jpg"))
             var messages: [CroppedArticlesMessage] = []
             for image in 0..<3 {
                 let imageID = SHA256.hexDigest(Array("image \(image)".utf8))
@@ -40,19 +43,20 @@ import Testing
                 }
                 var articles: [Article] = []
                 for ordinal in 0..<(image == 0 ? 2 : 1) {
-                    let bytes = try TestImages.crop(seed: image * 2 + ordinal)
+                    let unnamed = image == 0 && ordinal == 1
+                    let bytes = unnamed ? [UInt8](photo) : try TestImages.crop(seed: image * 2 + ordinal)
                     let key = image == 2 ? SHA256.hexDigest(Array("missing".utf8)) : try await store.put(bytes).rawValue
                     let articleID = SHA256.hexDigest(Array("\(imageID)/upper/\(ordinal)".utf8))
                     try await pool.withConnection { connection in
                         _ = try await connection.execute(
                             """
                             INSERT INTO articles (article_id, image_id, ordinal, super_category, category, x0, y0, x1, y1, score, crop_blob_key)
-                            VALUES ($1, $2, $3, 'upper', 't-shirt', 0, 0, 120, 160, 0.9, $4)
-                            """, [articleID, imageID, ordinal, key])
+                            VALUES ($1, $2, $3, 'upper', $5, 0, 0, 120, 160, 0.9, $4)
+                            """, [articleID, imageID, ordinal, key, unnamed ? "pending" : "t-shirt"])
                     }
                     articles.append(Article(
-                        articleID: articleID, superCategory: .upper, category: "t-shirt",
-                        box: BoundingBox(x0: 0, y0: 0, x1: 120, y1: 160), score: 0.9, cropBlobKey: key))
+                        articleID: articleID, superCategory: .upper, category: unnamed ? "pending" : "t-shirt",
+                        box: BoundingBox(x0: 0, y0: 0, x1: 120, y1: 160), score: 0.9, cropBlobKey: key, unnamed: unnamed))
                 }
                 messages.append(CroppedArticlesMessage(imageID: imageID, source: .catalog, productID: "p\(image)", articles: articles))
             }
@@ -93,6 +97,21 @@ import Testing
                 #expect(message.modelVersion == embedder.modelVersion && message.dim == embedder.dimension)
             }
             #expect(deadLetters.first?.header("error_kind")?.stringValue == "missing_blob")
+
+            // The unnamed article is named from the embedder's own centre-crop view: as a separate centre-crop pass
+            // of the same model names it. Named articles keep their names.
+            let unnamedID = try #require(messages[0].articles.last?.articleID)
+            let centre = try await ImageEmbedder(models: TestModelFiles.files, framing: .centerCrop).embed([try ImageDecoder().decode([UInt8](photo))])
+            let expected = FineCategoryClassifier().classify(logits: centre[0].logits, superCategory: .upper).category
+            #expect(Set(embedded.filter { $0.1.articleID == unnamedID }.map(\.1.category)) == [expected])
+            #expect(embedded.filter { $0.1.articleID != unnamedID }.allSatisfy { $0.1.category == "t-shirt" })
+            let categories = try await pool.withConnection { connection in
+                try await connection.query("SELECT article_id, category FROM articles WHERE image_id <> $1", [messages[2].imageID])
+                    .map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
+            }
+            #expect(Dictionary(uniqueKeysWithValues: categories) == Dictionary(uniqueKeysWithValues: messages[0...1].flatMap(\.articles).map {
+                ($0.articleID, $0.articleID == unnamedID ? expected : "t-shirt")
+            }), "the row of the article named here has its name")
 
             let rows = try await pool.withConnection { connection in
                 try await connection.query("SELECT article_id, dim, vector FROM vectors ORDER BY article_id")

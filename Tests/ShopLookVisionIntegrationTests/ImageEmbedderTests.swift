@@ -45,7 +45,7 @@ import Testing
         let testdata = Self.models.directory.appendingPathComponent("testdata")
         let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: testdata.appendingPathComponent("reference-embeddings.json"))) as! [String: Any]
         let photos = reference["photos"] as! [String: [String: Any]]
-        let embedder = try ImageEmbedder(models: Self.models, framing: .centerCrop)
+        let embedder = try ImageEmbedder(models: Self.models, framing: .centerCrop, precision: .float)
         for name in ["chelsea.jpg", "coffee.jpg"] {
             let bytes = [UInt8](try Data(contentsOf: testdata.appendingPathComponent(name)))
             let image = try JPEGDecoder().decode(bytes)
@@ -65,12 +65,34 @@ import Testing
         let expected = (reference["photos"] as! [String: [String: Any]])["chelsea-224.jpg"]!
         let image = try JPEGDecoder().decode([UInt8](try Data(contentsOf: testdata.appendingPathComponent("chelsea-224.jpg"))))
         #expect(image.width == 224 && image.height == 224)
-        let embedding = try await ImageEmbedder(models: Self.models, framing: .centerCrop).embed([image])[0]
+        let embedding = try await ImageEmbedder(models: Self.models, framing: .centerCrop, precision: .float).embed([image])[0]
         let features = (expected["features"] as! [Double]).map(Float.init)
         let logits = (expected["logits"] as! [Double]).map(Float.init)
         let featureError = zip(embedding.vector, features).map { abs($0 - $1) }.max()!
         let logitError = zip(embedding.logits, logits).map { abs($0 - $1) }.max()!
         #expect(featureError < 1e-4, "max feature difference \(featureError)")
         #expect(logitError < 1e-2, "max logit difference \(logitError)")
+    }
+
+    /// The int8 model is its own model version and stays close to the float model's reference outputs on the
+    /// exact 224×224 input (no resampling between the two).
+    @Test func int8ModelIsItsOwnVersionCloseToTheFloatReference() async throws {
+        let testdata = Self.models.directory.appendingPathComponent("testdata")
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: testdata.appendingPathComponent("reference-embeddings.json"))) as! [String: Any]
+        let expected = (reference["photos"] as! [String: [String: Any]])["chelsea-224.jpg"]!
+        let image = try JPEGDecoder().decode([UInt8](try Data(contentsOf: testdata.appendingPathComponent("chelsea-224.jpg"))))
+        let int8 = try ImageEmbedder(models: Self.models, framing: .centerCrop, precision: .int8)
+        let float = try ImageEmbedder(models: Self.models, framing: .centerCrop, precision: .float)
+        #expect(int8.modelVersion.hasPrefix("efficientnet-lite0-imagenet-int8@"))
+        #expect(float.modelVersion.hasPrefix("efficientnet-lite0-imagenet@"))
+        let embedding = try await int8.embed([image])[0]
+        let features = (expected["features"] as! [Double]).map(Float.init)
+        let cosine = zip(embedding.vector, features).map { $0 * $1 }.reduce(0, +)
+        #expect(cosine > 0.98, "int8 against the float reference: cosine \(cosine)")
+        #expect(cosine < 0.99999, "the int8 file must not be the float model (cosine \(cosine))")
+        let logits = (expected["logits"] as! [Double]).map(Float.init)
+        let topFloat = logits.indices.max { logits[$0] < logits[$1] }!
+        let topInt8 = embedding.logits.indices.max { embedding.logits[$0] < embedding.logits[$1] }!
+        #expect(topInt8 == topFloat, "top class \(topInt8), the float model's \(topFloat)")
     }
 }

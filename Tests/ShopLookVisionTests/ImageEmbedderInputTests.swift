@@ -8,11 +8,13 @@ import Testing
 @Suite struct ImageEmbedderInputTests {
     @Test func missingModelFileNamesTheFileAndTheFix() {
         let empty = ModelFiles(directory: FileManager.default.temporaryDirectory.appendingPathComponent("no-models-\(UUID())"))
-        #expect {
-            _ = try ImageEmbedder(models: empty)
-        } throws: { error in
-            let text = "\(error)"
-            return text.contains("efficientnet_lite0.onnx") && text.contains("Deploy/fetch-models")
+        for (precision, file) in [(ModelPrecision.float, "efficientnet_lite0.onnx"), (.int8, "efficientnet_lite0_int8.onnx")] {
+            #expect {
+                _ = try ImageEmbedder(models: empty, precision: precision)
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("/\(file)") && text.contains("Deploy/fetch-models")
+            }
         }
     }
 

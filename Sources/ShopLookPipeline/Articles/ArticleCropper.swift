@@ -11,6 +11,8 @@ public struct FoundArticle: Sendable {
     public var box: BoundingBox
     public var score: Double
     public var crop: RGBImage
+    /// `category` is the super-category's plain name, to be named from the logits of the pass that embeds the crop.
+    public var unnamed = false
 }
 
 /// Cuts article regions out of a photo and names each one (the embedder's ImageNet logits through a
@@ -63,6 +65,13 @@ public struct ArticleCropper: Sendable {
         FoundArticle(
             superCategory: cut.superCategory, category: classifier.classify(logits: logits, superCategory: cut.superCategory).category,
             box: cut.box, score: cut.score, crop: cut.crop)
+    }
+
+    /// A cut article under its super-category's plain name, left for the pass that embeds it to name.
+    public func unnamed(_ cut: Cut) -> FoundArticle {
+        FoundArticle(
+            superCategory: cut.superCategory, category: FineCategoryClassifier.plainName(of: cut.superCategory), box: cut.box,
+            score: cut.score, crop: cut.crop, unnamed: true)
     }
 
     /// Crops and categorises the regions of a person photo, in order (empty regions are dropped): one pass of

@@ -11,7 +11,10 @@ import ShopLookVision
 /// `cropped-articles`.
 ///
 /// - A person photo (full-body frontal) has the article regions the pose stage found (it holds the person mask);
-///   each region is cut out and named from the model's ImageNet classes (``ArticleCropper``).
+///   each region is cut out (``ArticleCropper``). With ``ArticleNaming/embedStage`` (the default) the crop goes
+///   on `unnamed`, under its super-category's plain name, and the embed stage names it from the logits of its own
+///   centre-crop pass; with ``ArticleNaming/detectStage`` it is named here from the model's ImageNet classes (a
+///   separate pass over the crop: the configuration before issue 17).
 /// - A product photo is one article: the image trimmed to its foreground, with the catalog's category. Without a
 ///   catalog super-category the article is named from the ImageNet classes; when none is probable the image is
 ///   `rejected` (nothing to search for).
@@ -23,20 +26,36 @@ import ShopLookVision
 public struct DetectStageProcessor: StageProcessor {
     public typealias Input = PoseFilteredMessage
 
+    /// Which stage names a person photo's articles.
+    public enum ArticleNaming: String, Sendable, CaseIterable {
+        /// The embed stage, from the logits of the pass that embeds the crop (one model pass per view and crop).
+        case embedStage = "embed"
+        /// This stage, in a pass of its own over each crop (the reference configuration).
+        case detectStage = "detect"
+    }
+
     let categorizer: ImageEmbedder
     let store: any BlobStore
     let pool: PostgresPool
     let codec: MessageCodec
     let topics: ShopLookTopics
     let images: StageImageLoader
+    let naming: ArticleNaming
     let cropper = ArticleCropper()
     /// How crops are stored.
     public var cropEncoder = CropEncoder()
 
-    /// - Parameter categorizer: an embedder whose ImageNet logits name the articles (its first view's logits
-    ///   are used; a centre-crop embedder without projection does the least work).
-    public init(categorizer: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics) {
+    /// - Parameters:
+    ///   - categorizer: an embedder whose ImageNet logits name the articles this stage names (its first view's
+    ///     logits are used; a centre-crop embedder without projection does the least work).
+    ///   - naming: which stage names a person photo's articles (product photos without a catalog category are
+    ///     always named here: the name decides their super-category, or that there is nothing to search for).
+    public init(
+        categorizer: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics,
+        naming: ArticleNaming = .embedStage
+    ) {
         self.categorizer = categorizer
+        self.naming = naming
         self.store = store
         self.images = StageImageLoader(store: store)
         self.pool = pool
@@ -81,6 +100,8 @@ public struct DetectStageProcessor: StageProcessor {
         }
         let found: [FoundArticle]
         switch message.kind {
+        case .person where naming == .embedStage:
+            found = try cropper.cut(image, regions: message.regions ?? []).map(cropper.unnamed)
         case .person:
             found = try await cropper.articles(in: image, regions: message.regions ?? [], embedder: categorizer)
         case .product:
@@ -104,7 +125,7 @@ public struct DetectStageProcessor: StageProcessor {
             rows.append((Article(
                 articleID: Self.articleID(imageID: message.imageID, superCategory: article.superCategory, ordinal: ordinal),
                 superCategory: article.superCategory, category: article.category, box: article.box,
-                score: min(1, max(0, article.score)), cropBlobKey: key.rawValue), ordinal))
+                score: min(1, max(0, article.score)), cropBlobKey: key.rawValue, unnamed: article.unnamed), ordinal))
         }
         let output = CroppedArticlesMessage(
             imageID: message.imageID, source: message.source, productID: message.productID, articles: rows.map(\.article))

@@ -15,21 +15,34 @@ import ShopLookVision
 /// (article id, model version), so a replay rewrites the same vector and produces the same messages.
 /// A crop missing from the blob store or not decodable dead-letters its input message and sets its image
 /// `dead_lettered` with the reason.
+///
+/// An article the detect stage left `unnamed` is named here from the ImageNet logits of the embedder's own
+/// centre-crop view (no second pass over the crop): its row's category is set in the same transaction as its
+/// vector, and the `embedded` message carries the name.
 public struct EmbedStageProcessor: StageProcessor {
     public typealias Input = CroppedArticlesMessage
 
     let embedder: ImageEmbedder
+    /// Names unnamed articles when the embedder's first view is not the centre crop (`nil` otherwise).
+    let categorizer: ImageEmbedder?
+    let classifier = FineCategoryClassifier()
     let images: StageImageLoader
     let pool: PostgresPool
     let topics: ShopLookTopics
     let shardCount: Int
     let codec: MessageCodec
 
+    /// - Parameter categorizer: a centre-crop embedder to name unnamed articles with; needed only when
+    ///   `embedder`'s first view is not the centre crop (the names come from the centre-crop view's logits).
     public init(
-        embedder: ImageEmbedder, store: any BlobStore, pool: PostgresPool, codec: MessageCodec, topics: ShopLookTopics,
-        shardCount: Int = ShopLookTopics.searchShardCount
+        embedder: ImageEmbedder, categorizer: ImageEmbedder? = nil, store: any BlobStore, pool: PostgresPool, codec: MessageCodec,
+        topics: ShopLookTopics, shardCount: Int = ShopLookTopics.searchShardCount
     ) {
+        precondition(
+            embedder.logitsView == .centerCrop || categorizer?.logitsView == .centerCrop,
+            "an embedder whose first view is not the centre crop needs a centre-crop categorizer to name articles")
         self.embedder = embedder
+        self.categorizer = embedder.logitsView == .centerCrop ? nil : categorizer
         self.codec = codec
         self.images = StageImageLoader(store: store)
         self.pool = pool
@@ -78,6 +91,8 @@ public struct EmbedStageProcessor: StageProcessor {
         var article: Article
         var vector: [Float]
         var shard: Int
+        /// Named here: the article row's category is written with the vector.
+        var named: Bool
     }
 
     /// Every crop of `message`, or why one cannot be used (then the input is dead-lettered whole).
@@ -92,14 +107,33 @@ public struct EmbedStageProcessor: StageProcessor {
         return .success(crops)
     }
 
-    /// The crops' vectors, embedded in one batch (each padded with its own background colour).
+    /// The crops' vectors, embedded in one batch (each padded with its own background colour); unnamed articles
+    /// named from their centre-crop logits.
     private func embed(_ crops: [Crop], imageIDs: [String]) async throws -> [ArticleVector] {
         let paddings = crops.map { $0.image.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255) }
         let embeddings = try await embedder.embed(crops.map(\.image), paddings: paddings)
-        return zip(crops, embeddings).map { crop, embedding in
-            ArticleVector(
-                input: crop.input, imageID: imageIDs[crop.input], article: crop.article, vector: embedding.vector,
-                shard: ShardAssignment.shard(forArticleID: crop.article.articleID, shardCount: shardCount))
+        var names = [Int: String]()
+        let unnamed = crops.indices.filter { crops[$0].article.unnamed == true }
+        if !unnamed.isEmpty {
+            let logits = if let categorizer {
+                try await categorizer.embed(unnamed.map { crops[$0].image }).map(\.logits)
+            } else {
+                unnamed.map { embeddings[$0].logits }
+            }
+            for (index, logits) in zip(unnamed, logits) {
+                names[index] = classifier.classify(logits: logits, superCategory: crops[index].article.superCategory).category
+            }
+        }
+        return zip(crops, embeddings).enumerated().map { index, pair in
+            let (crop, embedding) = pair
+            var article = crop.article
+            if let name = names[index] {
+                article.category = name
+                article.unnamed = nil
+            }
+            return ArticleVector(
+                input: crop.input, imageID: imageIDs[crop.input], article: article, vector: embedding.vector,
+                shard: ShardAssignment.shard(forArticleID: crop.article.articleID, shardCount: shardCount), named: names[index] != nil)
         }
     }
 
@@ -119,6 +153,10 @@ public struct EmbedStageProcessor: StageProcessor {
                         """,
                         [row.article.articleID, version, row.article.superCategory.rawValue, row.vector.count, row.shard,
                          Float32Vector(values: row.vector)])
+                    if row.named {
+                        _ = try await connection.execute(
+                            "UPDATE articles SET category = $2 WHERE article_id = $1", [row.article.articleID, row.article.category])
+                    }
                 }
                 if !images.isEmpty {
                     try await ImageStates.transition(images, to: .embedded, from: Self.embeddable, on: connection)

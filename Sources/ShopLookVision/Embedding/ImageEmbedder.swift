@@ -28,6 +28,26 @@ public enum EmbeddingFraming: String, Sendable, CaseIterable {
     var views: [EmbeddingFraming] { self == .multiView ? [.centerCrop, .pad] : [self] }
 }
 
+/// Which EfficientNet-Lite0 file the embedder runs. Each is its own model version: vectors of the two are not
+/// compared with each other (a catalog moves from one to the other by re-embedding).
+public enum ModelPrecision: String, Sendable, CaseIterable {
+    /// The float32 export (the reference).
+    case float
+    /// The int8 quantisation of the same weights (`Deploy/models/quantize_lite0.py`): about twice as fast on one
+    /// thread, the same retrieval precision on `clothing-small` (README, "Compute per photo").
+    case int8
+
+    /// The model's name in the models' manifest.
+    public var manifestName: String { self == .float ? "efficientnet-lite0" : "efficientnet-lite0-int8" }
+
+    func modelPath(in models: ModelFiles) throws(RuntimeError) -> String {
+        switch self {
+        case .float: try models.efficientNetLite0.path
+        case .int8: try models.efficientNetLite0Int8.path
+        }
+    }
+}
+
 /// EfficientNet-Lite0 through ONNX Runtime: batched, on a dedicated thread.
 ///
 /// Input preprocessing: RGB, framed to 224×224, `(x − 127) / 128`, NCHW. Output: the 1280-d pooled features
@@ -39,6 +59,7 @@ public actor ImageEmbedder {
     /// The width of ``Embedding/features`` (1280 per view).
     public nonisolated let featureDimension: Int
     public nonisolated let framing: EmbeddingFraming
+    public nonisolated let precision: ModelPrecision
     public nonisolated let maximumBatch: Int
     /// The view whose ImageNet logits ``Embedding/logits`` holds (the framing's first view): `.centerCrop` for the
     /// centre-crop and multi-view framings, the framing the fine categories are named from.
@@ -58,9 +79,10 @@ public actor ImageEmbedder {
     /// - Parameters:
     ///   - threads: ONNX Runtime intra-op threads.
     ///   - projection: a learned projection applied to the features (its content id joins the model version).
+    ///   - precision: the float model or its int8 quantisation (the model version names which).
     public init(
         models: ModelFiles, threads: Int = 1, framing: EmbeddingFraming = .centerCrop, projection: LinearProjection? = nil,
-        maximumBatch: Int = 16
+        precision: ModelPrecision = .int8, maximumBatch: Int = 16
     ) throws(VisionError) {
         guard (1...64).contains(threads), (1...256).contains(maximumBatch) else {
             throw .invalidArgument("threads must be 1…64 and the batch 1…256")
@@ -72,8 +94,8 @@ public actor ImageEmbedder {
         }
         let baseVersion: String
         do {
-            let modelPath = try models.efficientNetLite0.path
-            baseVersion = try models.versionID(of: "efficientnet-lite0")
+            let modelPath = try precision.modelPath(in: models)
+            baseVersion = try models.versionID(of: precision.manifestName)
             let runtime = try OnnxRuntime(modelsDirectory: models.directory.path)
             var options = OnnxSessionOptions()
             options.intraOpThreads = threads
@@ -83,6 +105,7 @@ public actor ImageEmbedder {
         }
         self.projection = projection
         self.framing = framing
+        self.precision = precision
         self.maximumBatch = maximumBatch
         self.featureDimension = featureDimension
         self.dimension = projection?.outputDimension ?? featureDimension
