@@ -296,6 +296,7 @@ let package = Package(
             name: "ShopLookTestSupport",
             dependencies: [
                 "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookDevBroker", "ShopLookImaging", "ShopLookRuntimes",
+                "ShopLookCommandSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ShopLookTestSupport"

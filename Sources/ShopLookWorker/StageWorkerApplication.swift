@@ -114,14 +114,6 @@ public struct StageWorkerApplication<Member: StageProcessor> {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await producer.close()
-            await pool.close()
-            throw error
-        }
-        try await producer.close()
-        await pool.close()
+        try await closing(producer, pool) { try await group.run() }
     }
 }

@@ -74,15 +74,7 @@ struct APICommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: LookJobSweeper(jobs: LookJobStore(pool: pool), logger: logger)), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await producer.close()
-            await pool.close()
-            throw error
-        }
-        try await producer.close()
-        await pool.close()
+        try await closing(producer, pool) { try await group.run() }
     }
 
     /// The producer's settings: no linger, since each request produces one message that a shopper (a look) or the

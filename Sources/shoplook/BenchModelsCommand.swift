@@ -39,7 +39,8 @@ struct BenchModelsCommand: AsyncParsableCommand {
             Photos with other verdicts count their pose time only.
 
             Each configuration (--configuration, repeatable; default all) runs on every photo, one after the other \
-            photo by photo, so that all see the same machine: `reference` (the float model, the crops named in a \
+            photo by photo (each photo starting with the next one, so that none is always the first to touch a \
+            photo's memory), so that all see the same machine: `reference` (the float model, the crops named in a \
             separate centre-crop pass: the catalog stages before issue 17), `one-pass` (the float model, the crops \
             named from the embedder's own centre-crop view) and `int8` (the int8 model, one pass: what the catalog \
             stages run by default). --framing and --projection apply to all; --precision is each configuration's \
@@ -104,13 +105,15 @@ struct BenchModelsCommand: AsyncParsableCommand {
             let image = try decoder.decode([UInt8](data))
             images += 1
             var names: [ModelConfiguration: [String]] = [:]
-            for configuration in configurations {
+            // Each photo starts with the next configuration: the first to see a photo pays for its cold caches.
+            let start = (images - 1) % configurations.count
+            for configuration in configurations[start...] + configurations[..<start] {
                 var time = times[configuration] ?? Times()
                 defer { times[configuration] = time }
                 let embedder = embedders[configuration.precision]!
                 let result = try await timed(&time.pose) { try estimator.estimate(image) }
                 let verdict = rules.verdict(result)
-                if configuration == configurations[0] { verdicts[verdict.rawValue, default: 0] += 1 }
+                if configuration == configurations[start] { verdicts[verdict.rawValue, default: 0] += 1 }
                 switch verdict {
                 case .fullFront:
                     let cuts = try cropper.cut(image, regions: locator.locate(result, image: image))
@@ -126,10 +129,10 @@ struct BenchModelsCommand: AsyncParsableCommand {
                             zip(cuts, embeddings).map { cropper.named($0, logits: $1.logits).category }
                         }
                     }
-                    if configuration == configurations[0] { articles += crops.count }
+                    if configuration == configurations[start] { articles += crops.count }
                 case .noPerson:
                     let crops = [image.trimmedToForeground().image]
-                    if configuration == configurations[0] { articles += 1 }
+                    if configuration == configurations[start] { articles += 1 }
                     _ = try await timed(&time.embedding) { try await embedder.embed(crops) }
                 case .fullBack, .fullSide, .partial:
                     break

@@ -33,17 +33,10 @@ struct ReembedCommand: AsyncParsableCommand {
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 1, logger: logger)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(kafka: try kafka.configuration(clientID: "shoplook-reembed")), logger: logger)
-        let report: CatalogReembedder.Report
-        do {
-            report = try await CatalogReembedder(pool: pool, producer: producer, codec: try MessageCodec(), topics: kafka.topics)
+        let report = try await closing(producer, pool) {
+            try await CatalogReembedder(pool: pool, producer: producer, codec: try MessageCodec(), topics: kafka.topics)
                 .reembed(missing: modelVersion, dryRun: dryRun)
-        } catch {
-            try? await producer.close()
-            await pool.close()
-            throw error
         }
-        try await producer.close()
-        await pool.close()
         print("\(dryRun ? "would send" : "sent") \(report.images) image(s), \(report.articles) article(s) to \(kafka.topics.croppedArticles) for \(modelVersion)")
     }
 }

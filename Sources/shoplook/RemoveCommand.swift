@@ -29,16 +29,9 @@ struct RemoveCommand: AsyncParsableCommand {
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 1, logger: logger)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(kafka: try kafka.configuration(clientID: "shoplook-remove")), logger: logger)
-        let report: ProductRemover.Report
-        do {
-            report = try await ProductRemover(pool: pool, producer: producer, topics: kafka.topics).remove(productIDs)
-        } catch {
-            try? await producer.close()
-            await pool.close()
-            throw error
+        let report = try await closing(producer, pool) {
+            try await ProductRemover(pool: pool, producer: producer, topics: kafka.topics).remove(productIDs)
         }
-        try await producer.close()
-        await pool.close()
         let tombstones = report.tombstones.values.reduce(0, +)
         print("removed \(report.removed.count) product(s); \(tombstones) article tombstone(s) on \(report.tombstones.count) shard(s)")
         for id in report.unknown { print("unknown product: \(id)") }
