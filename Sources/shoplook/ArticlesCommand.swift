@@ -135,6 +135,10 @@ struct EvalArticlesCommand: AsyncParsableCommand {
 struct ArticleGroundTruth: Decodable {
     struct Image: Decodable {
         var boxes: [String: BoundingBox]
+        /// The garment and other labels of the photo's pixel mask.
+        var labels: [String]
+        /// The upper-wear box is a dress.
+        var dress: Bool
     }
     var images: [String: Image]
 }

@@ -7,7 +7,7 @@ import ShopLookVision
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "Measure the vision models on labelled data.", subcommands: [EvalRetrievalCommand.self, EvalPoseCommand.self, EvalArticlesCommand.self])
+        commandName: "eval", abstract: "Measure the vision models on labelled data.", subcommands: [EvalRetrievalCommand.self, EvalPoseCommand.self, EvalArticlesCommand.self, EvalStreetToShopCommand.self])
 }
 
 struct EvalRetrievalCommand: AsyncParsableCommand {

@@ -44,6 +44,22 @@ import Testing
         #expect(metrics.superCategoryPrecisionAt10 == 1)
     }
 
+    @Test func precisionPerClassAveragesEachClassesQueries() {
+        // "a" queries: one finds 10 "a" (1.0), one finds 3 "b" first (0.7); the "b" query finds its 7 "b", then "a" (0.7).
+        var rows: [[Float]] = []
+        var labels: [String] = []
+        for index in 0..<10 { rows.append([1, 0.5 + Float(index) * 0.01]); labels.append("a") }
+        for _ in 0..<3 { rows.append([1, 0]); labels.append("b") }
+        for _ in 0..<7 { rows.append([0, 1]); labels.append("b") }
+        let metrics = RetrievalEvaluation.evaluate(
+            catalog: Matrix(stacking: rows), catalogLabels: labels, queries: Matrix(stacking: [[1, 0.55], [1, 0], [0, 1]]),
+            queryLabels: ["a", "a", "b"], group: { _ in "upper" })
+        #expect(metrics.queriesByClass == ["a": 2, "b": 1])
+        #expect(abs(metrics.precisionAt10ByClass["a"]! - 0.85) < 1e-9)
+        #expect(abs(metrics.precisionAt10ByClass["b"]! - 0.7) < 1e-9)
+        #expect(abs(metrics.precisionAt10 - 0.8) < 1e-9)
+    }
+
     @Test func matrixProductMatchesHandComputation() {
         let a = Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
         let b = Matrix(rows: 3, columns: 2, values: [7, 8, 9, 10, 11, 12])

@@ -7,6 +7,10 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
     /// Mean share of the 10 nearest with the query's super-category (upper / lower / foot); classes
     /// without a super-category only match themselves.
     public var superCategoryPrecisionAt10: Double
+    /// `precisionAt10` over each class's queries.
+    public var precisionAt10ByClass: [String: Double]
+    /// Queries per class.
+    public var queriesByClass: [String: Int]
     public var queries: Int
     public var catalog: Int
 
@@ -14,6 +18,8 @@ public struct RetrievalMetrics: Sendable, Equatable, Codable {
         case precisionAt1 = "precision_at_1"
         case precisionAt10 = "precision_at_10"
         case superCategoryPrecisionAt10 = "super_category_precision_at_10"
+        case precisionAt10ByClass = "precision_at_10_by_class"
+        case queriesByClass = "queries_by_class"
         case queries, catalog
     }
 }
@@ -38,16 +44,21 @@ public enum RetrievalEvaluation {
         var at1 = 0.0
         var at10 = 0.0
         var superAt10 = 0.0
+        var byClass: [String: (sum: Double, count: Int)] = [:]
         for (query, found) in neighbours.enumerated() {
             let label = queryLabels[query]
             let labelGroup = group(label) ?? "class:" + label
             if let first = found.first, catalogLabels[first] == label { at1 += 1 }
-            at10 += Double(found.filter { catalogLabels[$0] == label }.count) / Double(k)
+            let share = Double(found.filter { catalogLabels[$0] == label }.count) / Double(k)
+            at10 += share
+            byClass[label, default: (0, 0)].sum += share
+            byClass[label, default: (0, 0)].count += 1
             superAt10 += Double(found.filter { (group(catalogLabels[$0]) ?? "class:" + catalogLabels[$0]) == labelGroup }.count) / Double(k)
         }
         let count = Double(max(1, queries.rows))
         return RetrievalMetrics(
             precisionAt1: at1 / count, precisionAt10: at10 / count, superCategoryPrecisionAt10: superAt10 / count,
+            precisionAt10ByClass: byClass.mapValues { $0.sum / Double($0.count) }, queriesByClass: byClass.mapValues(\.count),
             queries: queries.rows, catalog: catalog.rows)
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import ShopLookTestSupport
+import Testing
+
+/// `shoplook eval street2shop` on a generated data set: which photos become queries, of which class, and that the
+/// command searches the catalog with them.
+@Suite(.requiresModels) struct StreetToShopEvalTests {
+    @Test func queriesAreTheOneKindLowerWearAndDressCropsOfTheGroundTruth() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("street2shop-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appendingPathComponent("ccp/photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        // 0001: two kinds of lower wear (left out); 0002: jeans and leggings (pants); 0003: a skirt; 0004: a dress
+        // photo with a skirt label too (its upper box, as a dress); 0005: shorts without a lower box (left out).
+        let images: [(name: String, labels: [String], dress: Bool, boxes: [String: [Int]])] = [
+            ("0001", ["jeans", "shorts", "skin"], false, ["upper": [10, 10, 100, 70], "lower": [10, 70, 110, 150]]),
+            ("0002", ["jeans", "leggings", "shoes"], false, ["lower": [20, 60, 100, 150]]),
+            ("0003", ["skirt", "blouse"], false, ["upper": [10, 10, 110, 80], "lower": [15, 80, 105, 150]]),
+            ("0004", ["dress", "skirt"], true, ["upper": [5, 5, 115, 155], "lower": [10, 100, 110, 150]]),
+            ("0005", ["shorts"], false, ["upper": [10, 10, 110, 80]]),
+        ]
+        var entries: [String: Any] = [:]
+        for (index, image) in images.enumerated() {
+            try Data(try TestImages.crop(seed: index)).write(to: photos.appendingPathComponent("\(image.name).jpg"))
+            entries[image.name] = ["width": 120, "height": 160, "labels": image.labels, "dress": image.dress, "boxes": image.boxes]
+        }
+        let groundTruth = root.appendingPathComponent("ccp/ground-truth.json")
+        try JSONSerialization.data(withJSONObject: ["labels": ["null", "dress", "jeans", "leggings", "shorts", "skirt"], "images": entries])
+            .write(to: groundTruth)
+        let catalog = root.appendingPathComponent("catalog")
+        for (offset, label) in ["dress", "pants", "skirt", "shorts"].enumerated() {
+            let folder = catalog.appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for copy in 0..<3 {
+                try Data(try TestImages.crop(seed: 10 + offset * 3 + copy)).write(to: folder.appendingPathComponent("\(copy).jpg"))
+            }
+        }
+
+        let eval = try TestProcess(
+            "shoplook", arguments: ["eval", "street2shop", "--ground-truth", groundTruth.path, "--catalog", catalog.path])
+        let exit = await eval.exit()
+        let output = await eval.output()
+        #expect(exit == .exited(0), "\(output)")
+        let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("{") })
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(report["queries_by_class"] as? [String: Int] == ["pants": 1, "skirt": 1, "dress": 1])
+        #expect(report["queries"] as? Int == 3 && report["catalog"] as? Int == 12)
+        let byClass = try #require(report["precision_at_10_by_class"] as? [String: Double])
+        #expect(Set(byClass.keys) == ["pants", "skirt", "dress"])
+        // Each query finds the 3 catalog photos of its class among its 10 nearest of 12 at least 1 time in 10.
+        #expect(byClass.values.allSatisfy { (0.1...0.3).contains($0) }, "\(byClass)")
+    }
+}
