@@ -20,7 +20,9 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
             are the catalog's folder names. Prints precision@1, precision@10, and precision@10 and the query count \
             per class, as JSON. --cutout person whitens what BlazePose's person mask does not cover, before the crop \
             is embedded; --cutout ground-truth whitens every pixel ccp's own mask (masks/ beside photos/) does not \
-            label as the query's garment: what a perfect garment parser would give.
+            label as the query's garment: what a perfect garment parser would give. --folds K cross-validates a \
+            projection adapted to street crops (`shoplook train projection --street-crops`) against one trained on \
+            the catalog alone, in one run.
             """)
 
     enum Cutout: String, ExpressibleByArgument, CaseIterable {
@@ -43,19 +45,6 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
     @Option(help: "none; person: whiten what is outside BlazePose's person mask; ground-truth: whiten what the data set's mask does not label as the garment.")
     var cutout: Cutout = .none
 
-    /// The catalog class a photo's lower-wear labels name, when they name exactly one.
-    static func lowerClass(of labels: [String]) -> String? {
-        let classes = Set(labels.compactMap { label -> String? in
-            switch label {
-            case "jeans", "pants", "leggings": "pants"
-            case "shorts": "shorts"
-            case "skirt": "skirt"
-            default: nil
-            }
-        })
-        return classes.count == 1 ? classes.first : nil
-    }
-
     /// The labels of the query's garment in ccp's masks.
     static func garmentLabels(of label: String) -> Set<String> {
         switch label {
@@ -65,43 +54,39 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let url = URL(fileURLWithPath: groundTruth)
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw ValidationError("cannot read \(groundTruth)") }
-        let truth = try JSONDecoder().decode(ArticleGroundTruth.self, from: data)
-        let maskLabels = (try? JSONDecoder().decode(MaskLabels.self, from: data))?.labels ?? []
-        if cutout == .groundTruth, maskLabels.isEmpty { throw ValidationError("\(groundTruth) lists no mask labels") }
-        let photos = url.deletingLastPathComponent().appendingPathComponent("photos")
-        var queries: [(name: String, box: BoundingBox, label: String)] = []
-        for name in truth.images.keys.sorted() {
-            let image = truth.images[name]!
-            if image.dress, let box = image.boxes["upper"] {
-                queries.append((name, box, "dress"))
-            } else if !image.dress, let label = Self.lowerClass(of: image.labels), let box = image.boxes["lower"] {
-                queries.append((name, box, label))
+    @Option(help: "Cross-validate a projection adapted to street crops: with K ≥ 2, for each of K folds of the crops, train one on the catalog plus the other folds' crops and search with that fold's (and, in the same run, one trained on the catalog alone).")
+    var folds: Int?
+
+    func validate() throws {
+        if let folds {
+            guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2-20") }
+            guard cutout == .none else { throw ValidationError("--folds and --cutout do not go together") }
+            guard vision.projection == nil || vision.projection == "none" else {
+                throw ValidationError("--folds trains its own projections; leave --projection out")
             }
         }
-        guard !queries.isEmpty else { throw ValidationError("\(groundTruth) has no photo with one kind of lower wear or a dress") }
+    }
 
+    func run() async throws {
+        let street = try StreetCrops(groundTruth: groundTruth)
+        if let folds {
+            try await crossValidate(street, folds: folds)
+            return
+        }
+        let maskLabels = try Self.maskLabels(groundTruth)
+        if cutout == .groundTruth, maskLabels.isEmpty { throw ValidationError("\(groundTruth) lists no mask labels") }
         let embedder = try vision.embedder()
         let started = ContinuousClock.now
         let (catalogVectors, catalogLabels, failures) = try await LabelledFolder(path: catalog).embed(with: embedder)
         let estimator = cutout == .person ? try PoseEstimator(files: try vision.model.modelFiles(), includeMask: true) : nil
         let decoder = ImageDecoder()
         var rows: [Float] = []
-        var labels: [String] = []
         var unmasked = 0
-        for query in queries {
-            let path = photos.appendingPathComponent(query.name + ".jpg").path
-            guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-            let photo = try decoder.decode([UInt8](bytes))
-            let rect = PixelRect(
-                x: max(0, Int(query.box.x0)), y: max(0, Int(query.box.y0)),
-                width: min(photo.width, Int(query.box.x1)) - max(0, Int(query.box.x0)),
-                height: min(photo.height, Int(query.box.y1)) - max(0, Int(query.box.y0)))
+        for (index, query) in street.crops.enumerated() {
+            let (photo, rect) = try street.photo(index, decoder: decoder)
             var crop = try photo.cropped(to: rect)
             if cutout == .groundTruth {
-                let maskPath = url.deletingLastPathComponent().appendingPathComponent("masks/\(query.name).png").path
+                let maskPath = street.masks.appendingPathComponent("\(query.name).png").path
                 guard let maskBytes = FileManager.default.contents(atPath: maskPath) else { throw ValidationError("cannot read \(maskPath)") }
                 let mask = try decoder.decode([UInt8](maskBytes))
                 let keep = Set(Self.garmentLabels(of: query.label).compactMap { maskLabels.firstIndex(of: $0) })
@@ -123,17 +108,79 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
             if cutout != .none { crop = crop.trimmedToForeground().image }
             let background = crop.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255)
             rows += try await embedder.embed([crop], paddings: [background])[0].vector
-            labels.append(query.label)
         }
         let metrics = RetrievalEvaluation.evaluate(
-            catalog: catalogVectors, catalogLabels: catalogLabels, queries: Matrix(rows: labels.count, columns: embedder.dimension, values: rows),
-            queryLabels: labels, group: { CategoryTaxonomy.superCategory(for: $0)?.rawValue })
+            catalog: catalogVectors, catalogLabels: catalogLabels,
+            queries: Matrix(rows: street.crops.count, columns: embedder.dimension, values: rows),
+            queryLabels: street.crops.map(\.label), group: { CategoryTaxonomy.superCategory(for: $0)?.rawValue })
         JSONLineWriter().write([
             "model": embedder.modelVersion, "cutout": cutout.rawValue, "catalog": metrics.catalog, "queries": metrics.queries,
             "queries_by_class": metrics.queriesByClass, "precision_at_1": metrics.precisionAt1, "precision_at_10": metrics.precisionAt10,
             "precision_at_10_by_class": metrics.precisionAt10ByClass, "catalog_failed": failures, "without_person_mask": unmasked,
             "seconds": Double((ContinuousClock.now - started).components.seconds),
         ])
+    }
+
+    /// K-fold: per fold, a projection trained on the catalog plus the other folds' crops (`adapted`) and one trained
+    /// on the catalog alone (`catalog_only`, the same trainer and seed), each searched with the fold's crops; the
+    /// figures pool every fold's queries, so each crop is scored by projections that never saw it.
+    func crossValidate(_ street: StreetCrops, folds: Int) async throws {
+        var plain = vision
+        plain.projection = "none"
+        let embedder = try plain.embedder()
+        let started = ContinuousClock.now
+        let folder = LabelledFolder(path: catalog)
+        let (catalogFeatures, catalogLabels, failures) = try await folder.embed(with: embedder, features: true)
+        let (catalogMirrored, mirroredLabels, _) = try await folder.embed(with: embedder, features: true, mirrored: true)
+        guard catalogLabels == mirroredLabels else { throw ValidationError("the catalog changed while it was read") }
+        let cropFeatures = try await street.features(with: embedder)
+        let cropMirrored = try await street.features(with: embedder, mirrored: true)
+        let cropLabels = street.crops.map(\.label)
+        let classes = Array(Set(catalogLabels + cropLabels)).sorted()
+        func indices(_ labels: [String]) -> [Int] { labels.map { classes.firstIndex(of: $0)! } }
+        func rows(_ selection: [Int], of matrix: Matrix) -> Matrix {
+            Matrix(rows: selection.count, columns: matrix.columns, values: selection.flatMap { matrix.row($0) })
+        }
+        var trainer = ProjectionTrainer()
+        trainer.projectedDimension = 128
+        let catalogOnly = trainer.train(
+            features: catalogFeatures.appending(catalogMirrored), labels: indices(catalogLabels + catalogLabels),
+            classCount: classes.count, blend: 0)
+        var pooled: [String: [(query: Int, share: Double)]] = ["adapted": [], "catalog_only": []]
+        var perFold: [[String: Any]] = []
+        for fold in 0..<folds {
+            let held = street.crops.indices.filter { $0 % folds == fold }
+            let kept = street.crops.indices.filter { $0 % folds != fold }
+            let adapted = trainer.train(
+                features: catalogFeatures.appending(catalogMirrored).appending(rows(kept, of: cropFeatures)).appending(rows(kept, of: cropMirrored)),
+                labels: indices(catalogLabels + catalogLabels + kept.map { cropLabels[$0] } + kept.map { cropLabels[$0] }),
+                classCount: classes.count, blend: 0)
+            var figures: [String: Any] = ["fold": fold, "queries": held.count, "street_crops_trained": kept.count]
+            for (name, projection) in [("adapted", adapted), ("catalog_only", catalogOnly)] {
+                let metrics = RetrievalEvaluation.evaluate(
+                    catalog: projection.apply(catalogFeatures), catalogLabels: catalogLabels,
+                    queries: projection.apply(rows(held, of: cropFeatures)), queryLabels: held.map { cropLabels[$0] },
+                    group: { _ in nil }, perQuery: { query, share in pooled[name]!.append((held[query], share)) })
+                figures["precision_at_10_\(name)"] = metrics.precisionAt10
+            }
+            perFold.append(figures)
+        }
+        var report: [String: Any] = [
+            "model": embedder.modelVersion, "folds": folds, "catalog": catalogLabels.count, "queries": street.crops.count,
+            "queries_by_class": Dictionary(grouping: cropLabels, by: { $0 }).mapValues(\.count), "catalog_failed": failures,
+            "per_fold": perFold, "seconds": Double((ContinuousClock.now - started).components.seconds),
+        ]
+        for (name, shares) in pooled {
+            report["precision_at_10_\(name)"] = shares.map(\.share).reduce(0, +) / Double(max(1, shares.count))
+            report["precision_at_10_by_class_\(name)"] = Dictionary(grouping: shares, by: { cropLabels[$0.query] })
+                .mapValues { $0.map(\.share).reduce(0, +) / Double($0.count) }
+        }
+        JSONLineWriter().write(report)
+    }
+
+    static func maskLabels(_ groundTruth: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: groundTruth) else { throw ValidationError("cannot read \(groundTruth)") }
+        return (try? JSONDecoder().decode(MaskLabels.self, from: data))?.labels ?? []
     }
 
     /// `crop` with every pixel `keep` refuses set to white.

@@ -16,7 +16,10 @@ struct TrainProjectionCommand: AsyncParsableCommand {
         abstract: "Learn a projection of the ImageNet features for fashion similarity from a labelled catalog (class subfolders).",
         discussion: """
             Holds out --dev-fraction of the catalog to choose the blend between the plain and the learned \
-            similarity, reports the held-out precision, then trains on the whole catalog and writes the file.
+            similarity, reports the held-out precision, then trains on the whole catalog and writes the file. \
+            --street-crops adds ccp's street-photo garment crops (see `shoplook eval street2shop`) to the catalog, \
+            under its class names: the projection then also maps a street crop near the product photos of its class \
+            (`shoplook eval street2shop --folds 5` measures that cross-validated).
             """)
 
     @OptionGroup var vision: VisionOptions
@@ -42,15 +45,24 @@ struct TrainProjectionCommand: AsyncParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "ccp's ground-truth.json: add its street-photo garment crops to the training catalog.")
+    var streetCrops: String?
+
     func run() async throws {
         var plain = vision
         plain.projection = "none"
         let embedder = try plain.embedder()
         let folder = LabelledFolder(path: catalog)
         // Every photo twice: as it is and mirrored (an augmentation: garments look alike either way round).
-        let (features, labels, _) = try await folder.embed(with: embedder, features: true)
-        let (mirroredFeatures, mirroredLabels, _) = try await folder.embed(with: embedder, features: true, mirrored: true)
+        var (features, labels, _) = try await folder.embed(with: embedder, features: true)
+        var (mirroredFeatures, mirroredLabels, _) = try await folder.embed(with: embedder, features: true, mirrored: true)
         guard labels == mirroredLabels else { throw ValidationError("the catalog changed while it was read") }
+        if let streetCrops {
+            let street = try StreetCrops(groundTruth: streetCrops)
+            features = features.appending(try await street.features(with: embedder))
+            mirroredFeatures = mirroredFeatures.appending(try await street.features(with: embedder, mirrored: true))
+            labels += street.crops.map(\.label)
+        }
         let classes = Array(Set(labels)).sorted()
         let indices = labels.map { classes.firstIndex(of: $0)! }
         var trainer = ProjectionTrainer()
@@ -100,6 +112,7 @@ struct TrainProjectionCommand: AsyncParsableCommand {
             "dev": devRows.count, "dev_precision_at_10_plain": plainDev.precisionAt10,
             "dev_precision_at_10_by_blend": results.map { ["blend": Double($0.0), "precision_at_10": $0.1] as [String: Any] },
             "blend": Double(best.0), "dimension": dimension, "content_id": final.contentID, "bytes": bytes.count,
+            "street_crops": labels.count - mirroredLabels.count,
         ])
     }
 }

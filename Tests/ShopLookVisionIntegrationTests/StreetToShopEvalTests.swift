@@ -49,5 +49,26 @@ import Testing
         #expect(Set(byClass.keys) == ["pants", "skirt", "dress"])
         // Each query finds the 3 catalog photos of its class among its 10 nearest of 12 at least 1 time in 10.
         #expect(byClass.values.allSatisfy { (0.1...0.3).contains($0) }, "\(byClass)")
+
+        // Cross-validated: every crop is scored once, by projections trained without it.
+        let folds = try TestProcess(
+            "shoplook", arguments: ["eval", "street2shop", "--folds", "3", "--ground-truth", groundTruth.path, "--catalog", catalog.path])
+        let foldsExit = await folds.exit()
+        let foldsOutput = await folds.output()
+        #expect(foldsExit == .exited(0), "\(foldsOutput)")
+        let foldsLine = try #require(foldsOutput.split(separator: "\n").last { $0.hasPrefix("{") })
+        let crossValidated = try #require(try JSONSerialization.jsonObject(with: Data(foldsLine.utf8)) as? [String: Any])
+        let perFold = try #require(crossValidated["per_fold"] as? [[String: Any]])
+        #expect(perFold.map { $0["queries"] as? Int } == [1, 1, 1])
+        #expect(perFold.map { $0["street_crops_trained"] as? Int } == [2, 2, 2])
+        for name in ["adapted", "catalog_only"] {
+            let pooled = try #require(crossValidated["precision_at_10_by_class_\(name)"] as? [String: Double])
+            #expect(Set(pooled.keys) == ["pants", "skirt", "dress"])
+            #expect(pooled.values.allSatisfy { (0.1...0.3).contains($0) }, "\(name): \(pooled)")
+        }
+        let usage = try TestProcess(
+            "shoplook", arguments: ["eval", "street2shop", "--folds", "3", "--cutout", "person", "--ground-truth", groundTruth.path,
+                                    "--catalog", catalog.path])
+        #expect(await usage.exit() == .exited(64), "--folds with --cutout is a usage error")
     }
 }

@@ -68,6 +68,12 @@ public struct Matrix: Sendable, Equatable {
         }
         return norms
     }
+
+    /// This matrix's rows, then `other`'s (same width).
+    public func appending(_ other: Matrix) -> Matrix {
+        precondition(columns == other.columns, "appending rows of another width")
+        return Matrix(rows: rows + other.rows, columns: columns, values: values + other.values)
+    }
 }
 
 /// Indices of the `k` largest values of each row (descending), ignoring `exclude(row, column)` pairs.

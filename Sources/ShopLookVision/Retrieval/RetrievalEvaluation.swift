@@ -29,9 +29,10 @@ public enum RetrievalEvaluation {
     ///   - catalog: catalog embeddings as rows (any norm; rows are normalised here).
     ///   - queries: query embeddings as rows, same width.
     ///   - group: the super-category of a class name, `nil` for none.
+    ///   - perQuery: called with each query's row and its share of same-class items among the 10 nearest.
     public static func evaluate(
         catalog: Matrix, catalogLabels: [String], queries: Matrix, queryLabels: [String],
-        group: (String) -> String?
+        group: (String) -> String?, perQuery: (Int, Double) -> Void = { _, _ in }
     ) -> RetrievalMetrics {
         precondition(catalog.rows == catalogLabels.count && queries.rows == queryLabels.count)
         var catalog = catalog
@@ -51,6 +52,7 @@ public enum RetrievalEvaluation {
             if let first = found.first, catalogLabels[first] == label { at1 += 1 }
             let share = Double(found.filter { catalogLabels[$0] == label }.count) / Double(k)
             at10 += share
+            perQuery(query, share)
             byClass[label, default: (0, 0)].sum += share
             byClass[label, default: (0, 0)].count += 1
             superAt10 += Double(found.filter { (group(catalogLabels[$0]) ?? "class:" + catalogLabels[$0]) == labelGroup }.count) / Double(k)
