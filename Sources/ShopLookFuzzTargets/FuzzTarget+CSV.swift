@@ -42,7 +42,17 @@ extension FuzzTarget {
             for (index, field) in record.enumerated() {
                 if index > 0 { text += "," }
                 let needsQuotes = quoteAll || field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-                text += needsQuotes ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
+                guard needsQuotes else {
+                    text += field
+                    continue
+                }
+                // Scalar by scalar: a quote followed by a combining mark is one Character, which a Character-wise
+                // replacement would leave undoubled (what the fuzzer found in this writer).
+                text += "\""
+                for scalar in field.unicodeScalars {
+                    text.unicodeScalars.append(contentsOf: scalar == "\"" ? ["\"", "\""] : [scalar])
+                }
+                text += "\""
             }
             text += "\n"
         }

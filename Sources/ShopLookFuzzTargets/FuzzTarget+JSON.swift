@@ -8,7 +8,8 @@ extension FuzzTarget {
             JSONValue.parse: a refusal names a reason and a position inside the input (line and column agreeing with \
             the offset) on one printable line; an accepted document prints as compact JSON that parses back to the \
             same value and prints the same again; validating it against every message schema gives the same \
-            violations twice, each at a JSON Pointer with a keyword and a message, its text one printable line
+            violations twice, each at a JSON Pointer naming a value of the instance (for a missing required member, \
+            a member its object lacks), with a keyword and a message, its text one printable line
             """
     ) { (input) throws(FuzzFailure) in
         let check = Invariants(target: "json")
@@ -34,8 +35,49 @@ extension FuzzTarget {
                     (violation.path.isEmpty || violation.path.hasPrefix("/")) && !violation.keyword.isEmpty && !violation.message.isEmpty,
                     "a violation of \(name) without a pointer, keyword or message: \(violation)")
                 try check.requirePrintable(violation.description, "a violation of \(name)")
+                try checkPointer(violation, in: value, schema: name, check: check)
             }
         }
+    }
+
+    /// A violation's JSON Pointer names a value of the instance; a missing required member's names a member its
+    /// object lacks.
+    private static func checkPointer(_ violation: SchemaViolation, in instance: JSONValue, schema: String, check: Invariants) throws(FuzzFailure) {
+        var tokens = violation.path.isEmpty ? [] : violation.path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: false)
+            .dropFirst().map(unescapeToken)
+        let missing = violation.keyword == "required" ? tokens.popLast() : nil
+        var current = instance
+        for token in tokens {
+            switch current {
+            case .object(let members) where members[token] != nil: current = members[token]!
+            case .array(let items) where Int(token).map(items.indices.contains) == true: current = items[Int(token)!]
+            default:
+                throw check.failure("\(schema): the pointer \(violation.path.debugDescription) of a \(violation.keyword) violation names no value")
+            }
+        }
+        if let missing {
+            try check.require(
+                current.objectValue.map { $0[missing] == nil } == true,
+                "\(schema): a required violation at \(violation.path.debugDescription) names no missing member")
+        }
+    }
+
+    /// RFC 6901's unescaping of one reference token, scalar by scalar: `~1` is `/`, `~0` is `~`.
+    private static func unescapeToken(_ token: Substring.UnicodeScalarView.SubSequence) -> String {
+        var result = String.UnicodeScalarView()
+        var index = token.startIndex
+        while index < token.endIndex {
+            let scalar = token[index]
+            let next = token.index(after: index)
+            if scalar == "~", next < token.endIndex, token[next] == "0" || token[next] == "1" {
+                result.append(token[next] == "0" ? "~" : "/")
+                index = token.index(after: next)
+            } else {
+                result.append(scalar)
+                index = next
+            }
+        }
+        return String(result)
     }
 
     /// The compact text of `value` parses back to `value` and prints the same again.

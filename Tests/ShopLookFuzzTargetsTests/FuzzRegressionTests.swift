@@ -1,6 +1,6 @@
 import Foundation
 import ShopLookCore
-import ShopLookFuzzTargets
+@testable import ShopLookFuzzTargets
 import Testing
 
 /// Each input that once broke a fuzz target's invariant (`Fuzz/corpus/<target>/regression-*`), fed to the same target,
@@ -63,5 +63,28 @@ import Testing
         try FuzzTarget.named("messages")!.run(bytes)
         let error = try #require(throws: MessageError.self) { try Self.codec.decode(NewImageMessage.self, from: Array(bytes.dropFirst())) }
         #expect(error.violations.map(\.path) == ["/uploaded_at"] && error.violations.map(\.keyword) == ["format"])
+    }
+
+    /// libFuzzer (csv target, after 221,188 executions): a quoted field holding a quote followed by a combining mark
+    /// (U+065E). CSVReader reads it right (it works on scalars); the target's own writer doubled quotes Character by
+    /// Character, and `"` + U+065E is one Character, so the text it wrote back was not CSV. The writer now works on
+    /// scalars; the reader's reading is asserted here.
+    @Test func aQuoteFollowedByACombiningMarkIsReadAndWrittenBackScalarByScalar() throws {
+        let bytes = try Self.input("csv", "quote-before-combining-mark")
+        try FuzzTarget.named("csv")!.run(bytes)
+        let records = try CSVReader.parse(String(decoding: bytes, as: UTF8.self))
+        #expect(records == [["1\"\"\"\u{FFFD}\"\"\"\u{65E}\u{75D}\u{FFFD}"]])
+        #expect(FuzzTarget.writeCSV(records, quoteAll: true) == "\"1\"\"\"\"\"\"\u{FFFD}\"\"\"\"\"\"\u{65E}\u{75D}\u{FFFD}\"\n")
+    }
+
+    /// The json target's pointer check, added after the CSV finding above: a member name holding `/` followed by a
+    /// combining mark was not escaped in a violation's JSON Pointer (escapePointer compared Characters), so the
+    /// pointer named two tokens and no value of the message. Pointers are now escaped scalar by scalar.
+    @Test func aSlashFollowedByACombiningMarkIsEscapedInTheViolationsPointer() throws {
+        let bytes = try Self.input("json", "slash-before-combining-mark")
+        try FuzzTarget.named("json")!.run(bytes)
+        let error = try #require(throws: MessageError.self) { try Self.codec.decode(NewImageMessage.self, from: bytes) }
+        let extra = error.violations.filter { $0.keyword == "additionalProperties" }.map(\.path).sorted()
+        #expect(extra == ["/a~1\u{301}b", "/c~0\u{301}", "/plain~1x"])
     }
 }
