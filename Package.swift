@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "shoplook-query-worker", targets: ["shoplook-query-worker"]),
         .executable(name: "shoplook-search-bench", targets: ["shoplook-search-bench"]),
         .executable(name: "shoplook-api", targets: ["shoplook-api"]),
+        .executable(name: "shoplook-fuzz", targets: ["shoplook-fuzz"]),
         .library(name: "ShopLookCore", targets: ["ShopLookCore"]),
         .library(name: "ShopLookKafka", targets: ["ShopLookKafka"]),
         .library(name: "ShopLookPostgres", targets: ["ShopLookPostgres"]),
@@ -43,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // libFuzzer's LLVMFuzzerRunDriver, declared only: it is linked by -sanitize=fuzzer (Benchmarks/run-fuzz).
+        .systemLibrary(name: "CLibFuzzer"),
 
         .target(name: "ShopLookCore"),
         .target(
@@ -281,6 +284,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz targets: the parsers of outside input (JPEG/EXIF headers, the PNG path, JSON and the schema validator,
+        // the message codecs, CSV), each with its invariants. Only ShopLookCore and ShopLookImaging below them, so the
+        // sanitizer build of Benchmarks/run-fuzz (its own scratch path) compiles a few modules, not the fleet.
+        .target(name: "ShopLookFuzzTargets", dependencies: ["ShopLookCore", "ShopLookImaging"]),
+        // libFuzzer over one target when built with -sanitize=fuzzer -D SHOPLOOK_LIBFUZZER; else a replay of inputs.
+        .executableTarget(name: "shoplook-fuzz", dependencies: ["ShopLookFuzzTargets", "CLibFuzzer"]),
         .executableTarget(
             name: "shoplook-broker",
             dependencies: [
@@ -304,6 +313,8 @@ let package = Package(
         // Unit tests: no PostgreSQL, no broker process, no fetched models or runtime libraries, no built executables.
         // `swift test --filter` of any of them runs anywhere.
         .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore"]),
+        // Every fuzz target over its seed corpus and the inputs fuzzing found (Fuzz/corpus/), and each found defect.
+        .testTarget(name: "ShopLookFuzzTargetsTests", dependencies: ["ShopLookFuzzTargets", "ShopLookCore", "ShopLookImaging"]),
         .testTarget(name: "ShopLookBlobStoreTests", dependencies: ["ShopLookBlobStore"]),
         // The stream runtime's logic (batches, retries, poison isolation, dead letters) with in-memory doubles: no I/O.
         .testTarget(

@@ -1,5 +1,5 @@
 /// A minimal, bounds-checked reader for the Orientation tag of an APP1 Exif segment.
-enum EXIFParser {
+package enum EXIFParser {
     private static let orientationTag: UInt16 = 0x0112
     private static let typeShort: UInt16 = 3
     private static let exifHeader: [UInt8] = [0x45, 0x78, 0x69, 0x66, 0x00, 0x00] // "Exif\0\0"
@@ -8,14 +8,14 @@ enum EXIFParser {
     ///
     /// Returns `nil` when the segment is not Exif (e.g. XMP); returns `.up` for an Exif
     /// segment that is malformed, lacks the tag, or holds a value outside 1…8.
-    static func orientation(fromAPP1 payload: UnsafeRawBufferPointer) -> EXIFOrientation? {
+    package static func orientation(fromAPP1 payload: UnsafeRawBufferPointer) -> EXIFOrientation? {
         guard payload.count >= exifHeader.count, payload.starts(with: exifHeader) else { return nil }
         let tiff = UnsafeRawBufferPointer(rebasing: payload[exifHeader.count...])
         return orientation(fromTIFF: tiff) ?? .up
     }
 
     /// Reads IFD0 of a TIFF structure ("II*\0" or "MM\0*") and returns its orientation, if valid.
-    static func orientation(fromTIFF tiff: UnsafeRawBufferPointer) -> EXIFOrientation? {
+    package static func orientation(fromTIFF tiff: UnsafeRawBufferPointer) -> EXIFOrientation? {
         guard tiff.count >= 8 else { return nil }
         let littleEndian: Bool
         switch (tiff[0], tiff[1]) {

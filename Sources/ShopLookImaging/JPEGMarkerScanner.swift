@@ -1,8 +1,8 @@
 /// Walks the JPEG marker segments up to the first SOS, bounds-checked at every step.
 /// It never throws: anything malformed simply ends the scan with what was found so far
 /// (libjpeg-turbo is the authority on whether the file is decodable).
-enum JPEGMarkerScanner {
-    static func scan(_ bytes: UnsafeRawBufferPointer) -> JPEGMarkerSummary {
+package enum JPEGMarkerScanner {
+    package static func scan(_ bytes: UnsafeRawBufferPointer) -> JPEGMarkerSummary {
         var summary = JPEGMarkerSummary()
         var sawExif = false
         let count = bytes.count

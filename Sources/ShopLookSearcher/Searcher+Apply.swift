@@ -3,29 +3,13 @@ import ShopLookKafka
 import ShopLookSearch
 
 extension Searcher {
-    /// What one `embedded` record asks.
-    enum Change {
-        case upsert(EmbeddedMessage)
-        /// A tombstone: the article (every model version of it) leaves the shard.
-        case remove(articleID: String)
-        /// A record that is neither (logged and counted).
-        case invalid
-    }
-
-    func change(in message: KafkaMessage) -> Change {
-        if message.value.isEmpty {
-            guard let key = message.key, let articleID = String(validating: key, as: UTF8.self), SHA256.isHexDigest(articleID) else {
-                logger.error("tombstone without an article id as key at \(message.topic)[\(message.partition)]@\(message.offset)")
-                return .invalid
-            }
-            return .remove(articleID: articleID)
+    /// What one `embedded` record asks (an upsert, a tombstone, or an invalid record, logged here).
+    func change(in message: KafkaMessage) -> EmbeddedRecord {
+        let record = EmbeddedRecord(key: message.key, value: message.value, codec: codec)
+        if case .invalid(let reason) = record {
+            logger.error("invalid embedded record at \(message.topic)[\(message.partition)]@\(message.offset): \(reason)")
         }
-        do {
-            return .upsert(try codec.decode(EmbeddedMessage.self, from: message.value))
-        } catch {
-            logger.error("invalid embedded record at \(message.topic)[\(message.partition)]@\(message.offset): \(error)")
-            return .invalid
-        }
+        return record
     }
 
     /// Applies a batch in partition order: the upserts' vectors are read from PostgreSQL in one query first.

@@ -52,6 +52,35 @@ struct RFC3339Tests {
         #expect(RFC3339.string(from: Date(timeIntervalSince1970: -62_167_219_200)) == "0000-01-01T00:00:00.000Z")
     }
 
+    @Test("a fraction beyond the millisecond rounds half up, so a parsed date formats back to itself")
+    func roundsToTheMillisecond() throws {
+        let noon = 1_714_564_800_000 as Int64  // 2024-05-01T12:00:00Z
+        for (text, milliseconds) in [
+            ("2024-05-01T12:00:00.1234Z", noon + 123), ("2024-05-01T12:00:00.1235Z", noon + 124),
+            ("2024-05-01T12:00:00.9995Z", noon + 1000), ("2024-05-01T12:00:00.000000001Z", noon),
+            ("1969-12-31T23:59:59.9995Z", 0), ("2024-05-01T13:00:00.12345+01:00", noon + 123),
+        ] {
+            let date = try #require(RFC3339.date(from: text))
+            #expect(date == Date(timeIntervalSince1970: Double(milliseconds) / 1000), "\(text)")
+            #expect(RFC3339.date(from: RFC3339.string(from: date)) == date, "\(text)")
+        }
+    }
+
+    @Test("instants formatting cannot write are refused, however they are written", arguments: [
+        "9999-12-31T23:59:59.9995Z", "9999-12-31T23:30:00-01:00", "0000-01-01T00:30:00+01:00",
+    ])
+    func refusesUnwritableInstants(text: String) {
+        #expect(!RFC3339.isValid(text))
+        #expect(RFC3339.date(from: text) == nil)
+    }
+
+    @Test("the first and last writable milliseconds are accepted, and nothing rounds past them")
+    func writableBounds() {
+        #expect(RFC3339.isValid("9999-12-31T23:59:59.9994Z") && RFC3339.isValid("0000-01-01T00:00:00Z"))
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 253_402_300_799.999)) == "9999-12-31T23:59:59.999Z")
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 253_402_300_799.9996)).hasPrefix("invalid-date("))
+    }
+
     @Test("accepts Feb 29 in leap years")
     func leapYears() {
         #expect(RFC3339.isValid("2024-02-29T00:00:00Z"))

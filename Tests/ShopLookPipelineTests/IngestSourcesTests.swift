@@ -4,13 +4,6 @@ import ShopLookTestSupport
 import Testing
 
 @Suite struct IngestSourcesTests {
-    @Test func csvParsesQuotesCommasAndNewlines() throws {
-        let rows = try CSVReader.parse("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n1,,3")
-        #expect(rows == [["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["1", "", "3"]])
-        #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("a,\"unterminated\n") }
-        #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("a,b\"c\n") }
-    }
-
     @Test func foldersFollowLinksToFilesSkipHiddenOnesAndNameTheClassByTheInnermostFolder() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-links-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }

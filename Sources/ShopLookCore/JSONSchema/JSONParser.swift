@@ -56,7 +56,7 @@ struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             if members.updateValue(value, forKey: key) != nil {
-                throw failure("duplicate object key \"\(key)\"", at: keyOffset)
+                throw failure("duplicate object key \"\(key.escapingControlCharacters)\"", at: keyOffset)
             }
             skipWhitespace()
             switch peek() {

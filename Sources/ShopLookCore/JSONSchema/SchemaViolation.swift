@@ -16,8 +16,9 @@ public struct SchemaViolation: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `<path>: <message>`, with `(root)` standing for the empty path.
+    /// `<path>: <message>`, with `(root)` standing for the empty path. Control characters (a property name of the
+    /// instance may hold any) are written as escapes, so the text stays one line.
     public var description: String {
-        "\(path.isEmpty ? "(root)" : path): \(message)"
+        "\(path.isEmpty ? "(root)" : path.escapingControlCharacters): \(message.escapingControlCharacters)"
     }
 }

@@ -6,18 +6,28 @@ import Foundation
 /// Formatting always produces UTC with millisecond precision:
 /// `2024-05-01T12:34:56.789Z`. Parsing accepts any valid RFC 3339 `date-time`
 /// (`T`/`t`, `Z`/`z` or a numeric offset, optional fraction of any length,
-/// leap second `:60` only at 23:59 UTC).
+/// leap second `:60` only at 23:59 UTC) whose instant formatting can write back: the instant
+/// is rounded to the millisecond (half up, as formatting rounds) and must lie in the years
+/// 0000–9999 UTC. So a date read from a message is exactly the one its re-encoding carries
+/// (`.1234Z` reads as `.123Z`; `9999-12-31T23:59:59.9999Z` and `0000-01-01T00:00:00+01:00`
+/// are refused, since neither can be written).
 public enum RFC3339 {
+    /// The first and last millisecond formatting can write: 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
+    static let writableMilliseconds: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
     /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.sssZ` (UTC, milliseconds, rounded to nearest).
     ///
     /// Dates outside years 0000–9999 cannot be written in RFC 3339; they are formatted as
     /// `invalid-date(<seconds since 1970>)` so that schema validation rejects them loudly.
     public static func string(from date: Date) -> String {
         let interval = date.timeIntervalSince1970
-        guard interval.isFinite, interval >= -62_167_219_200, interval < 253_402_300_800 else {
+        // The loose bounds first (a huge interval would trap converting to Int64), then the exact ones on the rounded
+        // milliseconds: 9999-12-31T23:59:59.9996 rounds into the year 10000.
+        guard interval.isFinite, interval > -62_167_219_201, interval < 253_402_300_801,
+              case let totalMilliseconds = Int64((interval * 1000).rounded()), writableMilliseconds.contains(totalMilliseconds)
+        else {
             return "invalid-date(\(interval))"
         }
-        let totalMilliseconds = Int64((interval * 1000).rounded())
         let (seconds, milliseconds) = floorDivide(totalMilliseconds, 1000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilDate(fromDaysSinceEpoch: days)
@@ -40,25 +50,10 @@ public enum RFC3339 {
     // MARK: - Parsing
 
     private struct Components {
-        var epochSeconds: Int64 = 0
-        var fractionDigits: [UInt8] = []
+        /// The instant in whole milliseconds since 1970, rounded half up from the fraction's further digits.
+        var milliseconds: Int64 = 0
 
-        /// The instant, exact to the nearest `Double` for up to six fraction digits.
-        var date: Date {
-            var digits = fractionDigits
-            while digits.last == UInt8(ascii: "0") { digits.removeLast() }
-            if digits.count <= 6 {
-                var scaled = epochSeconds
-                var divisor: Int64 = 1
-                for digit in digits {
-                    scaled = scaled * 10 + Int64(digit - UInt8(ascii: "0"))
-                    divisor *= 10
-                }
-                return Date(timeIntervalSince1970: Double(scaled) / Double(divisor))
-            }
-            let fraction = Double("0." + String(decoding: digits, as: UTF8.self)) ?? 0
-            return Date(timeIntervalSince1970: Double(epochSeconds) + fraction)
-        }
+        var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
         init?(_ text: String) {
             let s = Array(text.utf8)
@@ -83,6 +78,7 @@ public enum RFC3339 {
                   expect("T", "t"),
                   let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2)
             else { return nil }
+            var fractionDigits: [UInt8] = []
             if i < s.count, s[i] == UInt8(ascii: ".") {
                 i += 1
                 while i < s.count, s[i] >= UInt8(ascii: "0"), s[i] <= UInt8(ascii: "9") {
@@ -111,7 +107,11 @@ public enum RFC3339 {
             if second == 60, minuteOfDayUTC != 23 * 60 + 59 { return nil }
 
             let days = RFC3339.daysSinceEpoch(year: year, month: month, day: day)
-            epochSeconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
+            let epochSeconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
+            let digit = { (index: Int) -> Int64 in index < fractionDigits.count ? Int64(fractionDigits[index] - UInt8(ascii: "0")) : 0 }
+            let roundsUp = digit(3) >= 5
+            milliseconds = epochSeconds * 1000 + digit(0) * 100 + digit(1) * 10 + digit(2) + (roundsUp ? 1 : 0)
+            guard RFC3339.writableMilliseconds.contains(milliseconds) else { return nil }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ShopLookCore
 
 /// One catalog upload: an image file and the product it shows.
 public struct IngestItem: Sendable, Equatable {

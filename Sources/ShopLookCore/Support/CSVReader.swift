@@ -1,10 +1,19 @@
 /// RFC 4180 CSV: fields separated by commas, optionally quoted with `"` (a quote inside a quoted field is
-/// doubled), records separated by LF or CRLF; newlines may appear inside quoted fields.
+/// doubled), records separated by LF or CRLF; newlines may appear inside quoted fields. A carriage return outside
+/// quotes is dropped; a record that is one empty field (a blank line) is skipped. The catalog CSV of `shoplook ingest`
+/// and the pose command's CSV are read with it (in ShopLookCore, beside the other parsers of outside input, so the
+/// fuzz targets reach it without the pipeline).
 public enum CSVReader {
+    /// Why the text is not CSV, and on which line (1-based, counting the newlines inside quoted fields).
     public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         public var line: Int
         public var message: String
         public var description: String { "CSV line \(line): \(message)" }
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     public static func parse(_ text: String) throws(ParseError) -> [[String]] {

@@ -1,0 +1,90 @@
+import Foundation
+import ShopLookCore
+@testable import ShopLookFuzzTargets
+import Testing
+
+/// Each input that once broke a fuzz target's invariant (`Fuzz/corpus/<target>/regression-*`), fed to the same target,
+/// and the behaviour its fix gives, asserted directly.
+@Suite struct FuzzRegressionTests {
+    static func input(_ target: String, _ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: FuzzCorpusTests.corpus.appendingPathComponent("\(target)/regression-\(name)")))
+    }
+
+    /// The codec over the package's `Schemas/` (the test runs from the package root).
+    static var codec: MessageCodec {
+        get throws { try MessageCodec() }
+    }
+
+    /// libFuzzer (messages target, after 854,517 executions): a cropped-articles message whose article has property
+    /// names holding line breaks (`\n` escapes); each name was quoted raw in the error text, which went to the log,
+    /// the dead_letters row and the envelope, so a message could forge log lines. Names are now escaped.
+    @Test func propertyNamesWithLineBreaksStayOnTheirLineOfTheErrorText() throws {
+        let bytes = try Self.input("messages", "key-with-line-breaks")
+        try FuzzTarget.named("messages")!.run(bytes)
+        let error = try #require(throws: MessageError.self) {
+            try Self.codec.decode(CroppedArticlesMessage.self, from: Array(bytes.dropFirst()))
+        }
+        let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 1 + error.violations.count, "one heading and one line per violation")
+        #expect(error.description.contains("\\n}"), "the line breaks of the names are written as \\n")
+
+        let forged = #"{"version":1,"x\nERROR forged log line":1,"y\u001b[2J":2}"#
+        let other = try #require(throws: MessageError.self) { try Self.codec.decode(EmbeddedMessage.self, from: Array(forged.utf8)) }
+        #expect(!other.description.contains("\nERROR forged") && !other.description.contains("\u{1B}"))
+        #expect(other.description.contains(#"/x\nERROR forged log line: property "x\nERROR forged log line" is not allowed"#))
+        #expect(other.description.contains(#"/y\u{1B}[2J"#))
+        // The pointer itself stays the member's name (RFC 6901): only the text is escaped.
+        #expect(other.violations.contains { $0.path == "/x\nERROR forged log line" })
+    }
+
+    /// The same for a duplicate key, which the JSON parser quoted in its error.
+    @Test func aDuplicateKeyWithALineBreakIsQuotedEscaped() throws {
+        let error = try #require(throws: JSONParseError.self) { try JSONValue.parse(#"{"a\nb":1,"a\nb":2}"#) }
+        #expect(error.reason == #"duplicate object key "a\nb""#)
+    }
+
+    /// The messages target's round trip (decode, encode, decode must give the same message) on dates with more than
+    /// millisecond precision: the message read back was not the one read first (`.1234Z` became `.123Z`, `.9999Z`
+    /// the next second). Parsing now rounds to the millisecond, the precision encoding writes.
+    @Test func aDateFinerThanTheMillisecondReadsAsTheMillisecondItIsWrittenBackAs() throws {
+        let bytes = try Self.input("messages", "date-sub-millisecond")
+        try FuzzTarget.named("messages")!.run(bytes)
+        let message = try Self.codec.decode(NewImageMessage.self, from: Array(bytes.dropFirst()))
+        #expect(message.uploadedAt == Date(timeIntervalSince1970: 1_714_564_800.123))
+        #expect(try Self.codec.decode(NewImageMessage.self, from: Self.codec.encode(message)) == message)
+    }
+
+    /// Dates the codec accepted but could not write back: 9999-12-31T23:59:59.9995Z rounds into the year 10000, and
+    /// 0000-01-01T00:30:00+01:00 is before the year 0000 in UTC; encoding the decoded message failed its own schema.
+    /// They are now refused when read, as the schema's `date-time` format.
+    @Test(arguments: ["date-rounds-past-9999", "date-before-0000"])
+    func aDateEncodingCannotWriteIsRefusedWhenRead(name: String) throws {
+        let bytes = try Self.input("messages", name)
+        try FuzzTarget.named("messages")!.run(bytes)
+        let error = try #require(throws: MessageError.self) { try Self.codec.decode(NewImageMessage.self, from: Array(bytes.dropFirst())) }
+        #expect(error.violations.map(\.path) == ["/uploaded_at"] && error.violations.map(\.keyword) == ["format"])
+    }
+
+    /// libFuzzer (csv target, after 221,188 executions): a quoted field holding a quote followed by a combining mark
+    /// (U+065E). CSVReader reads it right (it works on scalars); the target's own writer doubled quotes Character by
+    /// Character, and `"` + U+065E is one Character, so the text it wrote back was not CSV. The writer now works on
+    /// scalars; the reader's reading is asserted here.
+    @Test func aQuoteFollowedByACombiningMarkIsReadAndWrittenBackScalarByScalar() throws {
+        let bytes = try Self.input("csv", "quote-before-combining-mark")
+        try FuzzTarget.named("csv")!.run(bytes)
+        let records = try CSVReader.parse(String(decoding: bytes, as: UTF8.self))
+        #expect(records == [["1\"\"\"\u{FFFD}\"\"\"\u{65E}\u{75D}\u{FFFD}"]])
+        #expect(FuzzTarget.writeCSV(records, quoteAll: true) == "\"1\"\"\"\"\"\"\u{FFFD}\"\"\"\"\"\"\u{65E}\u{75D}\u{FFFD}\"\n")
+    }
+
+    /// The json target's pointer check, added after the CSV finding above: a member name holding `/` followed by a
+    /// combining mark was not escaped in a violation's JSON Pointer (escapePointer compared Characters), so the
+    /// pointer named two tokens and no value of the message. Pointers are now escaped scalar by scalar.
+    @Test func aSlashFollowedByACombiningMarkIsEscapedInTheViolationsPointer() throws {
+        let bytes = try Self.input("json", "slash-before-combining-mark")
+        try FuzzTarget.named("json")!.run(bytes)
+        let error = try #require(throws: MessageError.self) { try Self.codec.decode(NewImageMessage.self, from: bytes) }
+        let extra = error.violations.filter { $0.keyword == "additionalProperties" }.map(\.path).sorted()
+        #expect(extra == ["/a~1\u{301}b", "/c~0\u{301}", "/plain~1x"])
+    }
+}
