@@ -39,6 +39,11 @@ public actor ImageEmbedder {
     /// The width of ``Embedding/features`` (1280 per view).
     public nonisolated let featureDimension: Int
     public nonisolated let framing: EmbeddingFraming
+    /// The most crops in one model run (each is `framing.views.count` rows of the model's batch); more are run in
+    /// turn. ONNX Runtime's CPU arena keeps the memory of the largest run it has made, and a prepared run (its
+    /// input buffers, 0.6 MB per row) is kept per batch size: at 16 crops of two views an embed worker's two
+    /// processor instances held 1.2 GB; at 4 they hold about 330 MB, at the same throughput (measured with
+    /// `Benchmarks/run-chaos`, which found it, and `EmbedWorkerTests`).
     public nonisolated let maximumBatch: Int
     /// The view whose ImageNet logits ``Embedding/logits`` holds (the framing's first view): `.centerCrop` for the
     /// centre-crop and multi-view framings, the framing the fine categories are named from.
@@ -60,7 +65,7 @@ public actor ImageEmbedder {
     ///   - projection: a learned projection applied to the features (its content id joins the model version).
     public init(
         models: ModelFiles, threads: Int = 1, framing: EmbeddingFraming = .centerCrop, projection: LinearProjection? = nil,
-        maximumBatch: Int = 16
+        maximumBatch: Int = 4
     ) throws(VisionError) {
         guard (1...64).contains(threads), (1...256).contains(maximumBatch) else {
             throw .invalidArgument("threads must be 1…64 and the batch 1…256")
