@@ -10,19 +10,24 @@ import Testing
 ) struct EmbedWorkerTests {
     static let imageCount = 20
     static let articlesPerImage = 2
+    /// The embed worker's ceiling on peak resident memory (VmHWM): it decodes only crops (scaled down by the detect
+    /// stage), so it stays well under the 768 MiB of the stages that decode whole photos.
+    static let peakRSSCeiling = 512 << 20
 
-    /// Stores two crops per image, inserts the image and article rows as the detect stage leaves them, and
-    /// produces the `cropped-articles` messages.
-    func produceCroppedArticles(_ fixture: WorkerFixture) async throws {
-        for image in 0..<Self.imageCount {
+    /// Stores `articlesPerImage` crops per image, inserts the image and article rows as the detect stage leaves them,
+    /// and produces the `cropped-articles` messages.
+    func produceCroppedArticles(
+        _ fixture: WorkerFixture, imageCount: Int = Self.imageCount, articlesPerImage: Int = Self.articlesPerImage
+    ) async throws {
+        for image in 0..<imageCount {
             let imageID = SHA256.hexDigest(Array("embed worker image \(image)".utf8))
             try await fixture.pool.withConnection { connection in
                 _ = try await connection.execute(
                     "INSERT INTO images (image_id, blob_key, source, byte_size, state) VALUES ($1, $1, 'catalog', 10, 'cropped')", [imageID])
             }
             var articles: [Article] = []
-            for ordinal in 0..<Self.articlesPerImage {
-                let key = try await fixture.store.put(try TestImages.crop(seed: image * Self.articlesPerImage + ordinal)).rawValue
+            for ordinal in 0..<articlesPerImage {
+                let key = try await fixture.store.put(try TestImages.crop(seed: image * articlesPerImage + ordinal)).rawValue
                 let articleID = SHA256.hexDigest(Array("\(imageID)/upper/\(ordinal)".utf8))
                 try await fixture.pool.withConnection { connection in
                     _ = try await connection.execute(
@@ -77,6 +82,28 @@ import Testing
                 messages committed; after the restart: \(articleCount) vectors, \(outputs.values.reduce(0, +)) embedded messages \
                 for \(outputs.count) articles
                 """)
+        }
+    }
+
+    /// Found by the chaos run (`Benchmarks/run-chaos`): an embed worker fed full batches of street photos' crops (16
+    /// messages of 3 articles) peaked at 1.2 GB, over the stated ceiling. The embedder ran all of a processor's crops
+    /// of a batch as model batches of 16 crops (32 rows with the two views), and ONNX Runtime's CPU arena keeps the
+    /// memory of the largest batch it has run, while a prepared run (input buffers of up to 19 MB) was kept for every
+    /// batch size seen: 748 MiB here. Model batches of at most 4 crops keep it near 300 MiB, at the same throughput.
+    @Test func staysUnderThePeakMemoryCeilingWithFullBatchesOfStreetPhotoCrops() async throws {
+        try await WorkerFixture.with(stage: .embed, outputPartitions: ShopLookTopics.searchShardCount) { fixture in
+            let imageCount = 64
+            // All queued before the worker starts: every batch is full (16 messages, 48 crops).
+            try await produceCroppedArticles(fixture, imageCount: imageCount, articlesPerImage: 3)
+            let (worker, _) = try await fixture.startWorker(maxBatchSize: 16, extraArguments: ["--concurrency", "2"])
+            defer { worker.send(SIGKILL) }
+            try await fixture.waitForCount("SELECT count(*) FROM images WHERE state = 'embedded'", atLeast: imageCount, "every image embedded")
+            #expect(try await fixture.count("SELECT count(*) FROM vectors") == imageCount * 3)
+            let peak = try HostileInputTests.peakRSS(of: worker.processIdentifier)
+            #expect(peak < Self.peakRSSCeiling, "the embed worker peaked at \(peak >> 20) MiB")
+            worker.send(SIGTERM)
+            #expect(await worker.exit() == .exited(0))
+            print("embed worker, \(imageCount) messages of 3 crops in batches of 16, 2 processor instances: peak RSS \(peak >> 20) MiB")
         }
     }
 }

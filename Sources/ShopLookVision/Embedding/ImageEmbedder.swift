@@ -60,6 +60,11 @@ public actor ImageEmbedder {
     public nonisolated let featureDimension: Int
     public nonisolated let framing: EmbeddingFraming
     public nonisolated let precision: ModelPrecision
+    /// The most crops in one model run (each is `framing.views.count` rows of the model's batch); more are run in
+    /// turn. ONNX Runtime's CPU arena keeps the memory of the largest run it has made, and a prepared run (its
+    /// input buffers, 0.6 MB per row) is kept per batch size: at 16 crops of two views an embed worker's two
+    /// processor instances held 1.2 GB; at 4 they hold about 330 MB, at the same throughput (measured with
+    /// `Benchmarks/run-chaos`, which found it, and `EmbedWorkerTests`).
     public nonisolated let maximumBatch: Int
     /// The view whose ImageNet logits ``Embedding/logits`` holds (the framing's first view): `.centerCrop` for the
     /// centre-crop and multi-view framings, the framing the fine categories are named from.
@@ -82,7 +87,7 @@ public actor ImageEmbedder {
     ///   - precision: the float model or its int8 quantisation (the model version names which).
     public init(
         models: ModelFiles, threads: Int = 1, framing: EmbeddingFraming = .centerCrop, projection: LinearProjection? = nil,
-        precision: ModelPrecision = .int8, maximumBatch: Int = 16
+        precision: ModelPrecision = .int8, maximumBatch: Int = 4
     ) throws(VisionError) {
         guard (1...64).contains(threads), (1...256).contains(maximumBatch) else {
             throw .invalidArgument("threads must be 1…64 and the batch 1…256")
