@@ -148,4 +148,44 @@ import Testing
             }
         }
     }
+
+    /// The hostile corpus's catalog CSV: rows the API would refuse are refused with their reason, hostile ids that are
+    /// valid are stored verbatim, paths out of the CSV's folder to files that are no images are rejected, and
+    /// nothing else in the CSV is lost.
+    @Test func hostileCatalogCSVRowsEndRefusedOrStoredVerbatim() async throws {
+        let (corpus, manifest) = try await HostileCorpus.generate(seedJPEG: TestModelFiles.files.directory.appendingPathComponent("testdata/person.jpg"))
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let items = try IngestSources.items(from: [corpus.appendingPathComponent("catalog.csv").path])
+        let fields = manifest.filter { $0.kind == "product-field" }
+        #expect(items.count == fields.count + 4, "one item per row")
+        let topics = ShopLookTopics(prefix: "hostile-csv.")
+        let broker = try await TestBroker(topics: [topics.newImage: 1])
+        defer { broker.stop() }
+        try await TestDatabase.withMigratedSchema { schema in
+            let pool = PostgresPool(configuration: try schema.configuration(), maximumConnections: 2, logger: logger)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(kafka: broker.kafkaConfiguration()), logger: logger)
+            let ingestor = CatalogIngestor(
+                store: try FileBlobStore(root: corpus.appendingPathComponent("blobs")), pool: pool, producer: producer,
+                codec: try MessageCodec(), topics: topics)
+            let summary = try await closing(producer, pool) {
+                let summary = try await ingestor.ingest(items, concurrency: 1)
+                let stored = try await pool.withConnection { connection in
+                    try await connection.query("SELECT product_id, title FROM products ORDER BY product_id")
+                        .map { [try $0.decode(String.self, at: 0), try $0.decode(String?.self, at: 1) ?? ""] }
+                }
+                let accepted = fields.filter { $0.expect == "accepted" }
+                // Verbatim but for the whitespace a CSV field is trimmed of (the zero-width space after an id, the space after a title).
+                let expected = accepted.map { [$0.id!, $0.title!].map { $0.trimmingCharacters(in: .whitespaces) } }.sorted { $0[0] < $1[0] }
+                #expect(stored == expected, "valid hostile ids and titles stored verbatim")
+                return summary
+            }
+            // One photo: new for the first accepted id, the same image for the others.
+            #expect(summary.new == 1 && summary.duplicate == fields.filter { $0.expect == "accepted" }.count - 1)
+            let reasons = summary.rejected.map(\.reason)
+            #expect(reasons.count == fields.filter { $0.expect == "400" }.count + 4)
+            #expect(reasons.filter { $0.hasPrefix("CSV row ") }.count == fields.filter { $0.expect == "400" }.count + 1)
+            #expect(reasons.filter { $0.hasPrefix("unsupported format") }.count == 2, "/etc/passwd and /etc/hostname are no images: \(reasons)")
+            #expect(reasons.contains("cannot read the file"))
+        }
+    }
 }

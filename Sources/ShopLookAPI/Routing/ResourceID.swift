@@ -3,20 +3,14 @@ import Hummingbird
 import ShopLookCore
 
 /// The ids of the API's paths, checked against the schema's constraints before any query (a violation is 400):
-/// product ids are 1–200 characters (`products.product_id`) without NUL, and not `.` or `..` (no URL path can
-/// carry those as a segment: clients resolve them away); image and article ids are SHA-256 hex.
+/// product ids follow ``ProductIDRule``; image and article ids are SHA-256 hex.
 public enum ResourceID {
     /// `products.product_id`: at most 200 characters.
-    public static let maximumProductIDLength = 200
+    public static let maximumProductIDLength = ProductIDRule.maximumLength
 
     /// A product id as the form or the path gives it (already percent-decoded).
     public static func product(_ id: String) throws(APIError) -> String {
-        guard !id.isEmpty else { throw .badRequest("a product id must not be empty") }
-        guard id.unicodeScalars.count <= maximumProductIDLength else {
-            throw .badRequest("a product id is at most \(maximumProductIDLength) characters")
-        }
-        guard !id.unicodeScalars.contains("\0") else { throw .badRequest("a product id must not contain NUL") }
-        guard id != ".", id != ".." else { throw .badRequest("a product id cannot be \"\(id)\"") }
+        if let problem = ProductIDRule.problem(with: id) { throw .badRequest(problem) }
         return id
     }
 

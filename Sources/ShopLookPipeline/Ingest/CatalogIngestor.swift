@@ -110,6 +110,7 @@ public struct CatalogIngestor: Sendable {
     /// Ingests one item. Throws only for transient infrastructure failures (after retries); bad input is
     /// a `.rejected` result.
     public func ingest(_ item: IngestItem) async throws -> IngestResult {
+        if let refusal = item.refusal { return .rejected(refusal) }
         let (file, limit) = (item.file.path, maximumFileBytes)
         let (bytes, rejection) = await BlockingCallPool.shared.run { () throws(Never) in Self.readFile(file, limit: limit) }
         if let rejection { return .rejected(rejection) }

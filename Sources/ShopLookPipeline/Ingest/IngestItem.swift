@@ -8,13 +8,17 @@ public struct IngestItem: Sendable, Equatable {
     public var title: String?
     public var url: String?
     public var category: String?
+    /// Why the item is refused without being read (a catalog CSV row that names no usable product or file), or
+    /// `nil`.
+    public var refusal: String?
 
-    public init(file: URL, productID: String, title: String? = nil, url: String? = nil, category: String? = nil) {
+    public init(file: URL, productID: String, title: String? = nil, url: String? = nil, category: String? = nil, refusal: String? = nil) {
         self.file = file
         self.productID = productID
         self.title = title
         self.url = url
         self.category = category
+        self.refusal = refusal
     }
 }
 
@@ -25,7 +29,9 @@ public struct IngestItem: Sendable, Equatable {
 ///   category (class subfolders, at any depth: `clothing/train/shirt/1234.jpg` is a shirt), its product id is
 ///   its path relative to the given folder's parent, without extension (`train/shirt/1234`);
 /// - a `.csv` file with a header naming `product_id`, `image_path` and optionally `title`, `url`,
-///   `category`: one item per row, relative image paths resolved against the CSV's folder.
+///   `category`: one item per row, relative image paths resolved against the CSV's folder. A row that cannot be
+///   one (another number of fields than the header, an empty or invalid product id, no image path) is an item
+///   refused with its reason: the other rows go on.
 public enum IngestSources {
     public struct Error: Swift.Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -92,8 +98,12 @@ public enum IngestSources {
         let optional = (title: column("title"), url: column("url"), category: column("category"))
         var items: [IngestItem] = []
         for (index, row) in rows.dropFirst().enumerated() {
+            func refused(_ reason: String) -> IngestItem {
+                IngestItem(file: csv, productID: "", refusal: "CSV row \(index + 2): \(reason)")
+            }
             guard row.count == header.count else {
-                throw Error(description: "\(csv.path) row \(index + 2): \(row.count) fields, the header has \(header.count)")
+                items.append(refused("\(row.count) fields, the header has \(header.count)"))
+                continue
             }
             func value(_ column: Int?) -> String? {
                 guard let column else { return nil }
@@ -101,7 +111,12 @@ public enum IngestSources {
                 return text.isEmpty ? nil : text
             }
             guard let productID = value(productColumn), let image = value(imageColumn) else {
-                throw Error(description: "\(csv.path) row \(index + 2): product_id and image_path must not be empty")
+                items.append(refused("product_id and image_path must not be empty"))
+                continue
+            }
+            if let problem = ProductIDRule.problem(with: productID) {
+                items.append(refused(problem))
+                continue
             }
             let file = image.hasPrefix("/") ? URL(fileURLWithPath: image)
                 : csv.deletingLastPathComponent().appendingPathComponent(image)
