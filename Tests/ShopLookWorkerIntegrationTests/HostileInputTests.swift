@@ -94,7 +94,8 @@ import Testing
                 try await withTimeout(.seconds(600), "every hostile input handled") {
                     while true {
                         let open = try await fixture.count("SELECT count(*) FROM images WHERE state NOT IN ('embedded', 'rejected', 'dead_lettered')")
-                        let letters = try await fixture.count("SELECT count(*) FROM dead_letters")
+                        // The raw messages' own dead letters: dead-lettered images have theirs too.
+                        let letters = try await fixture.count("SELECT count(*) FROM dead_letters WHERE message_key = 'hostile'::bytea")
                         let died = await running.asyncFirst(where: { await $0.1.transcript.value.exit != nil })
                         if let died { throw TestSupportError("\(died.1.name) ended:\n\(await died.1.output())") }
                         if open == 0 && letters >= messages.count { return }
