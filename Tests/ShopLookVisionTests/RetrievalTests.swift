@@ -29,15 +29,20 @@ import Testing
         #expect(metrics.queries == 10 && metrics.catalog == 40)
     }
 
-    @Test func precisionCountsTheRightNeighbours() {
-        // Catalog: 10 "a" near the query direction, 10 "b" further away but 3 "b" closer than every "a".
+    /// 10 "a" near the direction [1, 0.5], 10 "b": 3 along [1, 0] (closer to [1, 0] than every "a"), 7 along [0, 1].
+    static func twoClassCatalog() -> (Matrix, [String]) {
         var rows: [[Float]] = []
         var labels: [String] = []
         for index in 0..<10 { rows.append([1, 0.5 + Float(index) * 0.01]); labels.append("a") }
         for _ in 0..<3 { rows.append([1, 0]); labels.append("b") }
         for _ in 0..<7 { rows.append([0, 1]); labels.append("b") }
+        return (Matrix(stacking: rows), labels)
+    }
+
+    @Test func precisionCountsTheRightNeighbours() {
+        let (catalog, labels) = Self.twoClassCatalog()
         let metrics = RetrievalEvaluation.evaluate(
-            catalog: Matrix(stacking: rows), catalogLabels: labels, queries: Matrix(stacking: [[1, 0]]), queryLabels: ["a"],
+            catalog: catalog, catalogLabels: labels, queries: Matrix(stacking: [[1, 0]]), queryLabels: ["a"],
             group: { _ in "upper" })
         #expect(metrics.precisionAt1 == 0)
         #expect(abs(metrics.precisionAt10 - 0.7) < 1e-9)
@@ -46,13 +51,9 @@ import Testing
 
     @Test func precisionPerClassAveragesEachClassesQueries() {
         // "a" queries: one finds 10 "a" (1.0), one finds 3 "b" first (0.7); the "b" query finds its 7 "b", then "a" (0.7).
-        var rows: [[Float]] = []
-        var labels: [String] = []
-        for index in 0..<10 { rows.append([1, 0.5 + Float(index) * 0.01]); labels.append("a") }
-        for _ in 0..<3 { rows.append([1, 0]); labels.append("b") }
-        for _ in 0..<7 { rows.append([0, 1]); labels.append("b") }
+        let (catalog, labels) = Self.twoClassCatalog()
         let metrics = RetrievalEvaluation.evaluate(
-            catalog: Matrix(stacking: rows), catalogLabels: labels, queries: Matrix(stacking: [[1, 0.55], [1, 0], [0, 1]]),
+            catalog: catalog, catalogLabels: labels, queries: Matrix(stacking: [[1, 0.55], [1, 0], [0, 1]]),
             queryLabels: ["a", "a", "b"], group: { _ in "upper" })
         #expect(metrics.queriesByClass == ["a": 2, "b": 1])
         #expect(abs(metrics.precisionAt10ByClass["a"]! - 0.85) < 1e-9)
