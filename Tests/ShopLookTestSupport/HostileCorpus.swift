@@ -12,6 +12,16 @@ public enum HostileCorpus {
         public var what: String
         public var id: String?
         public var title: String?
+        /// An `embedded` record's key in hex (nil: no key).
+        public var keyHex: String?
+        /// The job a valid `query-jobs` message names (expect "job-failed").
+        public var jobID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, kind, expect, topic, what, id, title
+            case keyHex = "key_hex"
+            case jobID = "job_id"
+        }
 
         public init(file: String?, kind: String, expect: String?, topic: String? = nil, what: String) {
             self.file = file
@@ -32,6 +42,19 @@ public enum HostileCorpus {
         guard exit == .exited(0) else { throw TestSupportError("make-corpus failed (\(exit)):\n\(await generator.output())") }
         let manifest = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
         return (directory, manifest)
+    }
+
+    /// An `embedded` entry's key (nil: no key).
+    public static func key(of entry: Entry) throws -> [UInt8]? {
+        guard let hex = entry.keyHex else { return nil }
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { throw TestSupportError("\(entry.what): odd key_hex") }
+        return try stride(from: 0, to: digits.count, by: 2).map { index in
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                throw TestSupportError("\(entry.what): key_hex \(hex)")
+            }
+            return byte
+        }
     }
 
     /// The bytes of an entry's file.
