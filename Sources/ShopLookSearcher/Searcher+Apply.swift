@@ -28,6 +28,14 @@ extension Searcher {
             case .upsert(let embedded):
                 // Absent: no longer live (its product was removed); the tombstone follows or came first.
                 if let row = rows[ArticleVersion(articleID: embedded.articleID, modelVersion: embedded.modelVersion)] {
+                    // A record on another shard's partition (a producer that got the partition wrong) would put
+                    // the article in two shards: it is invalid here, and its own shard has the vector.
+                    guard row.shard == shard else {
+                        logger.error(
+                            "invalid embedded record at \(message.topic)[\(message.partition)]@\(message.offset): article \(embedded.articleID) is on shard \(row.shard), not \(shard)")
+                        metrics.invalid.increment()
+                        break
+                    }
                     upsert(row, into: catalog)
                 }
             case .remove(let articleID):

@@ -19,11 +19,13 @@ public struct ShardVectorSource: Sendable {
     public struct Row: Sendable {
         public var article: ShardArticle
         public var vector: [Float]
+        /// The shard PostgreSQL has the vector on.
+        public var shard: Int
     }
 
     static let liveArticles = """
         SELECT v.article_id, v.model_version, v.vector, a.image_id, a.super_category,
-               COALESCE(a.category, a.super_category), live.product_id
+               COALESCE(a.category, a.super_category), live.product_id, v.shard
         FROM vectors v
         JOIN articles a ON a.article_id = v.article_id
         LEFT JOIN LATERAL (
@@ -84,6 +86,6 @@ public struct ShardVectorSource: Sendable {
             articleID: try row.decode(String.self, at: 0), imageID: try row.decode(String.self, at: 3),
             productID: try row.decode(String?.self, at: 6), superCategory: parsed, category: try row.decode(String.self, at: 5),
             modelVersion: try row.decode(String.self, at: 1))
-        return Row(article: article, vector: try row.decode(Float32Vector.self, at: 2).values)
+        return Row(article: article, vector: try row.decode(Float32Vector.self, at: 2).values, shard: try row.decode(Int.self, at: 7))
     }
 }
