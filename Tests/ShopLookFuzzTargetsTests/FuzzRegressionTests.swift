@@ -37,6 +37,17 @@ import Testing
         #expect(other.violations.contains { $0.path == "/x\nERROR forged log line" })
     }
 
+    /// libFuzzer (json target, CI's 8-second run): a member name starting with U+0301 after the pointer's "/" made
+    /// the target's own check fail — "/" and the combining mark are one Character, so `hasPrefix("/")` was false for a
+    /// pointer that does start with "/". The check now compares scalars; the pointer was right.
+    @Test func aPointerWhoseFirstMemberStartsWithACombiningMarkStillStartsWithASlash() throws {
+        let bytes = try Self.input("json", "pointer-slash-before-combining-mark")
+        try FuzzTarget.named("json")!.run(bytes)
+        let error = try #require(throws: MessageError.self) { try Self.codec.decode(NewImageMessage.self, from: bytes) }
+        let pointer = try #require(error.violations.first { Array($0.path.unicodeScalars.prefix(2)) == ["/", "\u{301}"] }?.path)
+        #expect(pointer.unicodeScalars.first == "/" && !pointer.hasPrefix("/"), "the trap the target fell into: \(pointer)")
+    }
+
     /// The same for a duplicate key, which the JSON parser quoted in its error.
     @Test func aDuplicateKeyWithALineBreakIsQuotedEscaped() throws {
         let error = try #require(throws: JSONParseError.self) { try JSONValue.parse(#"{"a\nb":1,"a\nb":2}"#) }
