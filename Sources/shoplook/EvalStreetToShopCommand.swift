@@ -45,15 +45,6 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
     @Option(help: "none; person: whiten what is outside BlazePose's person mask; ground-truth: whiten what the data set's mask does not label as the garment.")
     var cutout: Cutout = .none
 
-    /// The labels of the query's garment in ccp's masks.
-    static func garmentLabels(of label: String) -> Set<String> {
-        switch label {
-        case "pants": ["jeans", "pants", "leggings"]
-        case "dress": ["dress"]
-        default: [label]
-        }
-    }
-
     @Option(help: "Cross-validate a projection adapted to street crops: with K ≥ 2, for each of K folds of the crops, train one on the catalog plus the other folds' crops and search with that fold's (and, in the same run, one trained on the catalog alone).")
     var folds: Int?
 
@@ -89,7 +80,7 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
                 let maskPath = street.masks.appendingPathComponent("\(query.name).png").path
                 guard let maskBytes = FileManager.default.contents(atPath: maskPath) else { throw ValidationError("cannot read \(maskPath)") }
                 let mask = try decoder.decode([UInt8](maskBytes))
-                let keep = Set(Self.garmentLabels(of: query.label).compactMap { maskLabels.firstIndex(of: $0) })
+                let keep = Set(StreetCrops.garmentLabels(of: query.label).compactMap { maskLabels.firstIndex(of: $0) })
                 crop = try Self.whitened(crop) { x, y in
                     let px = rect.x + x, py = rect.y + y
                     return px < mask.width && py < mask.height && keep.contains(Int(mask.pixels[(py * mask.width + px) * 3]))

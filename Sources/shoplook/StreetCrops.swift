@@ -37,17 +37,19 @@ struct StreetCrops {
         self.crops = crops
     }
 
+    /// ccp's lower-wear labels → the catalog class each is searched as.
+    static let lowerWearClasses = ["jeans": "pants", "pants": "pants", "leggings": "pants", "shorts": "shorts", "skirt": "skirt"]
+
     /// The catalog class a photo's lower-wear labels name, when they name exactly one.
     static func lowerClass(of labels: [String]) -> String? {
-        let classes = Set(labels.compactMap { label -> String? in
-            switch label {
-            case "jeans", "pants", "leggings": "pants"
-            case "shorts": "shorts"
-            case "skirt": "skirt"
-            default: nil
-            }
-        })
+        let classes = Set(labels.compactMap { lowerWearClasses[$0] })
         return classes.count == 1 ? classes.first : nil
+    }
+
+    /// The mask labels of a crop's class: the lower-wear labels searched as it, or the class itself (a dress).
+    static func garmentLabels(of label: String) -> Set<String> {
+        let lower = Set(lowerWearClasses.filter { $0.value == label }.keys)
+        return lower.isEmpty ? [label] : lower
     }
 
     var photos: URL { groundTruth.deletingLastPathComponent().appendingPathComponent("photos") }
