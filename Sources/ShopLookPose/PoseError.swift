@@ -19,3 +19,15 @@ public enum PoseError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension PoseError {
+    /// A garment parser error as a pose error: its runtime and image errors are those of the pose stage; unusable
+    /// weights are an unexpected model.
+    init(_ error: GarmentParserError) {
+        switch error {
+        case .runtime(let error): self = .runtime(error)
+        case .image(let error): self = .image(error)
+        case .weightsMissing, .invalidWeights: self = .unexpectedModel("\(error)")
+        }
+    }
+}

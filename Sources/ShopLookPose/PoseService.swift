@@ -39,13 +39,17 @@ public actor PoseService {
     private let executor: DedicatedThreadExecutor
     private let estimator: PoseEstimator
     private let rules: PoseVerdictRules
-    private let locator: ArticleLocator
+    private let boxes: ArticleBoxes
+    /// How article boxes are placed: `garment-parser@…` or `pose-guided`.
+    public nonisolated let articleBoxMethod: String
+    /// Why the garment parser is not used though it was asked for automatically (no weights, other backbone).
+    public nonisolated let articleBoxFallback: String?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public init(
         files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), locator: ArticleLocator = ArticleLocator(),
-        decoder: ImageDecoder = ImageDecoder()
+        articleBoxes: ArticleBoxChoice = .automatic, decoder: ImageDecoder = ImageDecoder()
     ) throws(PoseError) {
         var hasher = SHA256()
         do throws(RuntimeError) {
@@ -61,7 +65,13 @@ public actor PoseService {
         estimator = try PoseEstimator(files: files, includeMask: true)
         estimator.decoder = decoder
         self.rules = rules
-        self.locator = locator
+        do {
+            boxes = try ArticleBoxes(files: files, choice: articleBoxes, locator: locator)
+        } catch {
+            throw PoseError(error)
+        }
+        articleBoxMethod = boxes.method
+        articleBoxFallback = boxes.fallbackReason
         modelVersion = "blazepose-full@" + String(hasher.finalize().hexString.prefix(12))
         executor = DedicatedThreadExecutor(name: "pose")
     }
@@ -77,7 +87,15 @@ public actor PoseService {
         let result = try estimator.estimate(image)
         let (verdict, reason) = rules.assess(result)
         return PoseAssessment(
-            result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result, image: image) : [])
+            result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? try locate(result, image: image) : [])
+    }
+
+    private func locate(_ result: PoseResult, image: RGBImage) throws(PoseError) -> [ArticleRegion] {
+        do {
+            return try boxes.locate(result, image: image)
+        } catch {
+            throw PoseError(error)
+        }
     }
 
     /// Decodes a shopper's photo, runs BlazePose and finds the articles in view (``VisibleArticles``): every
@@ -92,7 +110,7 @@ public actor PoseService {
         let (verdict, reason) = rules.assess(result)
         let visible = verdict == .noPerson
             ? VisibleArticles(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
-            : VisibleArticles(result, image: image, locator: locator, rules: rules)
+            : VisibleArticles(result, located: try locate(result, image: image), rules: rules)
         return ShopperPhotoAssessment(
             image: image, assessment: PoseAssessment(result: result, verdict: verdict, reason: reason, regions: visible.regions),
             notInView: visible.notInView, decodeSeconds: (decoded - start).seconds, poseSeconds: (estimated - decoded).seconds,

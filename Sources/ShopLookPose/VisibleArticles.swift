@@ -31,6 +31,11 @@ public struct VisibleArticles: Sendable {
     /// The articles in view of the person in `result` (none without landmarks). `image` is the photo the result was
     /// estimated on (it refines the boxes, see ``ArticleLocator/locate(_:image:)``).
     public init(_ result: PoseResult, image: RGBImage?, locator: ArticleLocator = ArticleLocator(), rules: PoseVerdictRules = PoseVerdictRules()) {
+        self.init(result, located: locator.locate(result, image: image), rules: rules)
+    }
+
+    /// The articles in view of the person in `result`, given the boxes placed for it (``ArticleBoxes``).
+    public init(_ result: PoseResult, located: [ArticleRegion], rules: PoseVerdictRules = PoseVerdictRules()) {
         guard let landmarks = result.landmarks, landmarks.count >= PoseLandmarkIndex.bodyCount else {
             self.init(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
             return
@@ -48,7 +53,6 @@ public struct VisibleArticles: Sendable {
             }
         }
         var regions: [ArticleRegion] = []
-        let located = locator.locate(result, image: image)
         for category in SuperCategory.allCases where inView.contains(category) {
             if let region = located.first(where: { $0.superCategory == category }) {
                 regions.append(region)

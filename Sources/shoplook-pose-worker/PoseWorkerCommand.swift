@@ -15,11 +15,20 @@ struct PoseWorkerCommand: AsyncParsableCommand {
     @OptionGroup var worker: StageWorkerOptions
     @OptionGroup var model: ModelOptions
 
+    @Option(help: "Article boxes: auto (the garment parser when trained, else pose-guided), parser or pose.")
+    var articleBoxes: ArticleBoxChoice = .automatic
+
     func run() async throws {
         try await StageWorkerApplication(stage: .pose, options: worker) { resources in
-            PoseStageProcessor(
-                pose: try PoseService(files: try model.modelFiles()), store: resources.store, pool: resources.pool,
-                codec: resources.codec, topics: resources.topics)
+            let pose = try PoseService(files: try model.modelFiles(), articleBoxes: articleBoxes)
+            if let fallback = pose.articleBoxFallback {
+                resources.logger.notice("article boxes: pose-guided", metadata: ["why": "\(fallback)"])
+            } else {
+                resources.logger.info("article boxes: \(pose.articleBoxMethod)")
+            }
+            return PoseStageProcessor(pose: pose, store: resources.store, pool: resources.pool, codec: resources.codec, topics: resources.topics)
         }.run()
     }
 }
+
+extension ArticleBoxChoice: ExpressibleByArgument {}

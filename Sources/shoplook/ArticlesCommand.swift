@@ -18,13 +18,18 @@ struct ArticlesCommand: AsyncParsableCommand {
             boxes in pixels of the image as displayed (after EXIF orientation). A full-body frontal shot gives one \
             article per garment worn; a photo without a person is a product photo: one article, the image trimmed \
             to its foreground, named from the model's ImageNet classes (none when no garment class is probable); \
-            other verdicts give none. A bad file prints {"file", "error"} and the command goes on.
+            other verdicts give none. A bad file prints {"file", "error"} and the command goes on. The boxes come from \
+            the garment parser when it is trained (`shoplook train parser`), else from the pose landmarks \
+            (--article-boxes chooses).
             """)
 
     @OptionGroup var model: ModelOptions
 
     @Option(help: "EfficientNet-Lite0 in int8 or float, to name the articles.")
     var precision: ModelPrecision = .int8
+
+    @Option(help: "Article boxes: auto (the garment parser when trained, else pose-guided), parser or pose.")
+    var articleBoxes: ArticleBoxChoice = .automatic
 
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
@@ -34,7 +39,10 @@ struct ArticlesCommand: AsyncParsableCommand {
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let embedder = try ImageEmbedder(models: modelFiles, framing: .centerCrop, precision: precision)
         let rules = PoseVerdictRules()
-        let locator = ArticleLocator()
+        let locator = try ArticleBoxes(files: modelFiles, choice: articleBoxes)
+        if let fallback = locator.fallbackReason {
+            FileHandle.standardError.write(Data("shoplook articles: pose-guided boxes (\(fallback))\n".utf8))
+        }
         let cropper = ArticleCropper()
         let output = JSONLineWriter()
         for file in files {
@@ -78,7 +86,10 @@ struct EvalArticlesCommand: AsyncParsableCommand {
             Every photo goes through the pose verdict and the article locator. A ground-truth box counts as found when \
             the predicted box of its super-category overlaps it with IoU ≥ 0.5; a predicted box without such a match \
             is unmatched. Prints recall per super-category, the unmatched share, mean IoU and counts as JSON. \
-            --split even|odd keeps the photos with even or odd numbers (the locator's offsets were fitted on even).
+            --split even|odd keeps the photos with even or odd numbers (the locator's offsets were fitted on even). \
+            --parser-folds K cross-validates the garment parser (`shoplook train parser`) beside the pose-guided \
+            locator in one run: photo i is in fold i mod K (by name), each fold's photos get boxes from a parser \
+            trained on the other folds, never from one that saw them.
             """)
 
     @OptionGroup var model: ModelOptions
@@ -89,14 +100,32 @@ struct EvalArticlesCommand: AsyncParsableCommand {
     @Option(help: "all, even or odd photo numbers.")
     var split = "all"
 
+    @Option(help: "Cross-validate the garment parser with K folds beside the pose-guided locator (0: the locator only).")
+    var parserFolds = 0
+
+    @Option(help: "Hidden units of the parser's cell classifier (with --parser-folds).")
+    var hidden = 64
+
+    @Option(help: "Training epochs of the parser (with --parser-folds).")
+    var epochs = 6
+
+    @Option(help: "With --parser-folds: write each photo's held-out boxes (parsed, pose-guided, expected) here, one JSON line each.")
+    var boxesOut: String?
+
     func validate() throws {
         guard ["all", "even", "odd"].contains(split) else { throw ValidationError("--split must be all, even or odd") }
+        guard parserFolds == 0 || (2...20).contains(parserFolds) else { throw ValidationError("--parser-folds must be 0 or 2…20") }
+        guard parserFolds == 0 || split == "all" else { throw ValidationError("--parser-folds uses every photo (no --split)") }
     }
 
     func run() throws {
         let url = URL(fileURLWithPath: groundTruth)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ValidationError("cannot read \(groundTruth)") }
         let truth = try JSONDecoder().decode(ArticleGroundTruth.self, from: data)
+        if parserFolds > 0 {
+            try crossValidateParser(directory: url.deletingLastPathComponent(), truth: truth)
+            return
+        }
         let photos = url.deletingLastPathComponent().appendingPathComponent("photos")
         let modelFiles = try model.modelFiles()
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
@@ -131,6 +160,95 @@ struct EvalArticlesCommand: AsyncParsableCommand {
     }
 }
 
+extension EvalArticlesCommand {
+    /// The parser K-fold beside the pose-guided locator, on the same photos and poses.
+    func crossValidateParser(directory: URL, truth: ArticleGroundTruth) throws {
+        let started = ContinuousClock.now
+        let set = try GarmentTrainingSet.load(directory: directory, files: try model.modelFiles())
+        let read = ContinuousClock.now
+        var trainer = GarmentClassifierTrainer()
+        trainer.hiddenCount = hidden
+        trainer.epochs = epochs
+        let cells = ParserFrame.cellCount, classes = GarmentClass.allCases.count, inputs = GarmentParser.inputCount
+        var parser = ArticleEvaluation(), poseGuided = ArticleEvaluation()
+        var heldOutProbabilities = [Float](repeating: 0, count: set.targets.count)
+        var perArticle: [String: ArticleEvaluation] = [:]
+        var boxLines: [[String: Any]] = []
+        func json(_ regions: [ArticleRegion]) -> [String: [Double]] {
+            regions.reduce(into: [:]) { $0[$1.superCategory.rawValue] = [$1.box.x0, $1.box.y0, $1.box.x1, $1.box.y1] }
+        }
+        let regions = GarmentRegions()
+        for fold in 0..<parserFolds {
+            let training = set.photos.indices.filter { $0 % parserFolds != fold }.flatMap { ($0 * cells)..<(($0 + 1) * cells) }
+            let classifier = trainer.train(
+                features: set.features, targets: set.targets, inputCount: inputs, rows: training, backboneVersion: set.backboneVersion)
+            for index in set.photos.indices where index % parserFolds == fold {
+                let photo = set.photos[index]
+                let probabilities = classifier.probabilities(
+                    Array(set.features[(index * cells * inputs)..<((index + 1) * cells * inputs)]), rows: cells)
+                heldOutProbabilities.replaceSubrange((index * cells * classes)..<((index + 1) * cells * classes), with: probabilities)
+                let found = photo.verdict == .fullFront
+                    ? regions.regions(probabilities: probabilities, frame: photo.frame, width: photo.width, height: photo.height) : []
+                if boxesOut != nil {
+                    boxLines.append([
+                        "image": photo.name, "fold": fold, "verdict": photo.verdict.rawValue, "width": photo.width, "height": photo.height,
+                        "torso": photo.frame.torso, "frame": [photo.frame.box.x0, photo.frame.box.y0, photo.frame.box.x1, photo.frame.box.y1],
+                        "parsed": json(found), "pose_guided": json(photo.poseGuided),
+                        "expected": photo.expected.reduce(into: [String: [Double]]()) { $0[$1.key.rawValue] = [$1.value.x0, $1.value.y0, $1.value.x1, $1.value.y1] },
+                    ])
+                }
+                // What ships: the parser's articles, each box averaged with the locator's.
+                let fused = GarmentRegions.fused(parsed: found, guided: photo.poseGuided)
+                parser.add(predicted: fused.map { ($0.superCategory, $0.box) }, expected: photo.expected)
+                // Per article: the parser's own box, the pose-guided one or their mean (what ships), wherever the parser
+                // finds the article.
+                for category in SuperCategory.allCases {
+                    let expected = photo.expected[category].map { [category: $0] } ?? [:]
+                    let parsed = found.first { $0.superCategory == category }?.box
+                    let guided = photo.poseGuided.first { $0.superCategory == category }?.box
+                    let mean = parsed.flatMap { a in guided.map { b in
+                        BoundingBox(x0: (a.x0 + b.x0) / 2, y0: (a.y0 + b.y0) / 2, x1: (a.x1 + b.x1) / 2, y1: (a.y1 + b.y1) / 2) } } ?? parsed
+                    for (name, box) in [("parsed", parsed), ("pose", parsed == nil ? nil : guided), ("fused", mean)] {
+                        perArticle["\(category.rawValue)/\(name)", default: ArticleEvaluation()].add(
+                            predicted: box.map { [(category, $0)] } ?? [], expected: expected)
+                    }
+                }
+                poseGuided.add(
+                    predicted: photo.verdict == .fullFront ? photo.poseGuided.map { ($0.superCategory, $0.box) } : [], expected: photo.expected)
+            }
+        }
+        // Photos without a person get no boxes from either.
+        for skipped in set.skipped {
+            guard let name = skipped["image"], let image = truth.images[name] else { continue }
+            let expected = image.boxes.compactMapKeys(SuperCategory.init(rawValue:))
+            parser.add(predicted: [], expected: expected)
+            poseGuided.add(predicted: [], expected: expected)
+        }
+        if let boxesOut {
+            let lines = try boxLines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: boxesOut, atomically: true, encoding: .utf8)
+        }
+        func summary(_ evaluation: ArticleEvaluation) -> [String: Any] {
+            var report: [String: Any] = ["images": evaluation.images, "predicted": evaluation.predicted, "unmatched_share": evaluation.unmatchedShare]
+            for superCategory in SuperCategory.allCases {
+                report["recall_\(superCategory.rawValue)"] = evaluation.recall(superCategory)
+                report["mean_iou_\(superCategory.rawValue)"] = evaluation.meanIoU(superCategory)
+            }
+            return report
+        }
+        JSONLineWriter().write([
+            "folds": parserFolds, "photos": set.photos.count, "skipped": set.skipped, "hidden": hidden, "epochs": epochs,
+            "held_out_cell_accuracy": ParserCellAccuracy.accuracy(probabilities: heldOutProbabilities, targets: set.targets),
+            "parser": summary(parser), "pose_guided": summary(poseGuided),
+            "per_article": perArticle.mapValues { evaluation -> [String: Any] in
+                let category = SuperCategory.allCases.first { evaluation.expected[$0] != nil } ?? .upper
+                return ["recall": evaluation.recall(category), "predicted": evaluation.predicted, "unmatched": evaluation.unmatched]
+            },
+            "read_seconds": (read - started).seconds, "seconds": (ContinuousClock.now - started).seconds,
+        ])
+    }
+}
+
 /// `ccp/ground-truth.json`: per image, one box per super-category.
 struct ArticleGroundTruth: Decodable {
     struct Image: Decodable {
@@ -150,3 +268,5 @@ extension Dictionary {
         return result
     }
 }
+
+extension ArticleBoxChoice: ExpressibleByArgument {}

@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Micro-benchmarks (use a release build).", subcommands: [
             BenchEmbedCommand.self, BenchPoseCommand.self, BenchModelsCommand.self, BenchLookCommand.self, BenchLookLoadCommand.self,
+            BenchParserCommand.self,
         ])
 }
 

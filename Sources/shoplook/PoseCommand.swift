@@ -14,10 +14,14 @@ struct PoseCommand: AsyncParsableCommand {
         discussion: """
             Prints {"file", "verdict", "score", "people", "reason"}: verdict full_front, full_back, full_side, partial \
             or no_person; score is the pose-presence score of the largest person. A bad file prints \
-            {"file", "error"} and the command goes on.
+            {"file", "error"} and the command goes on. With --landmarks, also "width" and "height" (the displayed \
+            image) and "landmarks": the largest person's 33 landmarks as [x, y, visibility, presence] in its pixels.
             """)
 
     @OptionGroup var model: ModelOptions
+
+    @Flag(help: "Also print the image size and the 33 landmarks of the largest person.")
+    var landmarks = false
 
     @Argument(help: "JPEG or PNG files.")
     var files: [String]
@@ -35,9 +39,15 @@ struct PoseCommand: AsyncParsableCommand {
             do {
                 let result = try estimator.estimate(encoded: [UInt8](data))
                 let (verdict, reason) = rules.assess(result)
-                output.write([
+                var line: [String: Any] = [
                     "file": file, "verdict": verdict.rawValue, "score": result.presenceScore, "people": result.people, "reason": reason,
-                ])
+                ]
+                if landmarks {
+                    line["width"] = result.imageWidth
+                    line["height"] = result.imageHeight
+                    line["landmarks"] = (result.landmarks ?? []).map { [$0.x, $0.y, $0.visibility, $0.presence] }
+                }
+                output.write(line)
             } catch {
                 output.write(["file": file, "error": "\(error)"])
             }
