@@ -287,7 +287,7 @@ let package = Package(
         // The fuzz targets: the parsers of outside input (JPEG/EXIF headers, the PNG path, JSON and the schema validator,
         // the message codecs, CSV), each with its invariants. Only ShopLookCore and ShopLookImaging below them, so the
         // sanitizer build of Benchmarks/run-fuzz (its own scratch path) compiles a few modules, not the fleet.
-        .target(name: "ShopLookFuzzTargets", dependencies: ["ShopLookCore", "ShopLookImaging"]),
+        .target(name: "ShopLookFuzzTargets", dependencies: ["ShopLookCore", "ShopLookImaging", "ShopLookSearch", "ShopLookIndex"]),
         // libFuzzer over one target when built with -sanitize=fuzzer -D SHOPLOOK_LIBFUZZER; else a replay of inputs.
         .executableTarget(name: "shoplook-fuzz", dependencies: ["ShopLookFuzzTargets", "CLibFuzzer"]),
         .executableTarget(
@@ -314,7 +314,7 @@ let package = Package(
         // `swift test --filter` of any of them runs anywhere.
         .testTarget(name: "ShopLookCoreTests", dependencies: ["ShopLookCore"]),
         // Every fuzz target over its seed corpus and the inputs fuzzing found (Fuzz/corpus/), and each found defect.
-        .testTarget(name: "ShopLookFuzzTargetsTests", dependencies: ["ShopLookFuzzTargets", "ShopLookCore", "ShopLookImaging"]),
+        .testTarget(name: "ShopLookFuzzTargetsTests", dependencies: ["ShopLookFuzzTargets", "ShopLookCore", "ShopLookImaging", "ShopLookSearch"]),
         .testTarget(name: "ShopLookBlobStoreTests", dependencies: ["ShopLookBlobStore"]),
         // The stream runtime's logic (batches, retries, poison isolation, dead letters) with in-memory doubles: no I/O.
         .testTarget(

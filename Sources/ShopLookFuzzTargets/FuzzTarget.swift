@@ -35,16 +35,17 @@ public struct FuzzTarget: Sendable {
 
     /// Every target, in the order `Benchmarks/run-fuzz` runs them.
     public static let all: [FuzzTarget] = [
-        .jpeg, .exif, .png, .json, .messages, .csv,
+        .jpeg, .exif, .png, .json, .messages, .csv, .multipart, .searchWire,
     ]
 
-    /// Loads what the targets load once (the compiled schemas, the EXIF target's base JPEG) and runs each target on
+    /// Loads what the targets load once (the compiled schemas, the EXIF target's base JPEG, the search-wire target's shard) and runs each target on
     /// an empty input, so that nothing allocated for good is charged to the first input: libFuzzer's leak check
     /// counts allocations per input, and the standard library's regex parser keeps about 4 KB of every pattern the
     /// schemas compile. Returns the failure when a resource cannot be loaded (no `Schemas/` folder).
     public static func loadResources() -> FuzzFailure? {
         if case .failure(let failure) = FuzzResources.schemas { return failure }
         if case .failure(let error) = exifBase { return FuzzFailure(target: "exif", invariant: "cannot make the base JPEG: \(error)") }
+        guard searchWireCatalog.count == 11 else { return FuzzFailure(target: "search-wire", invariant: "the shard holds \(searchWireCatalog.count) articles, not 11") }
         for target in all {
             do { try target.run([]) } catch { return error }
         }

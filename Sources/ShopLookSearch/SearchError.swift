@@ -8,6 +8,8 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
     case invalidArticleID(String)
     /// Two articles whose ids share their first 63 bits (``ArticleKey``): the second is refused.
     case articleKeyCollision(String, String)
+    /// A search request out of the bounds a searcher answers (``SearchRequest/validate()``).
+    case invalidRequest(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
         case .alreadyTrained: "the index is trained already"
         case .invalidArticleID(let id): "invalid article id \"\(id.prefix(80))\": expected 64 lowercase hex digits"
         case .articleKeyCollision(let new, let held): "article \(new) has the index id of article \(held), which the shard holds"
+        case .invalidRequest(let why): why
         }
     }
 }

@@ -1,16 +1,14 @@
 import ShopLookSearch
 
 extension Searcher {
-    /// The most queries and hits one request may ask.
-    static let maximumQueries = 64
-    static let maximumK = 1000
-
     /// Answers for the requested shards this process holds with the requested generation (the others are left
-    /// out: the caller counts them missing). Each shard's queries run on the search pool.
+    /// out: the caller counts them missing). Each shard's queries run on the search pool. A request out of
+    /// bounds (``SearchRequest/validate()``) is a ``SearcherError/badRequest(_:)``.
     public func answer(_ request: SearchRequest) async throws -> SearchResponse {
-        guard (1...Self.maximumK).contains(request.k) else { throw SearcherError.badRequest("k must be 1–\(Self.maximumK)") }
-        guard (1...Self.maximumQueries).contains(request.queries.count) else {
-            throw SearcherError.badRequest("a request carries 1–\(Self.maximumQueries) queries")
+        do {
+            try request.validate()
+        } catch {
+            throw SearcherError.badRequest(error.description)
         }
         metrics.requests.increment()
         let targets = owned.answerable(request.shards)

@@ -1,5 +1,4 @@
-@testable import ShopLookAPI
-import ShopLookCore
+@testable import ShopLookCore
 import Testing
 
 @Suite("multipart/form-data parser")

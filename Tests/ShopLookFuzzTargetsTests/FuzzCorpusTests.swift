@@ -2,6 +2,7 @@ import Foundation
 import ShopLookCore
 @testable import ShopLookFuzzTargets
 import ShopLookImaging
+import ShopLookSearch
 import Testing
 
 /// The fuzz targets stay compiled and correct in the plain build: each over its whole corpus (the seeds and every
@@ -54,6 +55,58 @@ import Testing
         #expect(throws: Never.self) { try codec.decode(EmbeddedMessage.self, from: seeds["seed-embedded"] ?? []) }
         #expect(throws: Never.self) { try codec.decode(DeadLetterEnvelope.self, from: seeds["seed-dead-letter"] ?? []) }
         #expect(throws: Never.self) { try codec.decode(LookQueryMessage.self, from: seeds["seed-look-query"] ?? []) }
+    }
+
+    @Test func theFormSeedsSplitIntoTheirFields() throws {
+        let seeds = Dictionary(uniqueKeysWithValues: try Self.inputs("multipart").map { ($0.name, $0.bytes) })
+        func parts(_ name: String) throws -> [MultipartPart] {
+            let input = try #require(seeds[name])
+            let newline = try #require(input.firstIndex(of: 10))
+            let boundary = try MultipartFormData.boundary(contentType: String(decoding: input[..<newline], as: UTF8.self))
+            return try MultipartFormData(parsing: Array(input[(newline + 1)...]), boundary: boundary).parts
+        }
+        let product = try parts("seed-product")
+        #expect(product.map(\.name) == ["id", "title", "url", "category", "super_category", "image"])
+        #expect(product.last?.filename == "photo.jpg" && product.last?.contentType == "image/jpeg" && product.last?.body.count == 22)
+        #expect(try parts("seed-look").map(\.name) == ["image", "k"])
+        let quoted = try #require(try parts("seed-quoted-boundary-upper-case-type").first)
+        #expect(quoted.name == "token" && quoted.filename == "a\"b\\c.jpg" && quoted.contentType == "text/plain")
+        #expect(try parts("seed-preamble-epilogue-padding").first?.text == "3")
+        #expect(try parts("seed-empty-form").isEmpty)
+        #expect(throws: MultipartError.self) { try parts("seed-no-closing-delimiter") }
+    }
+
+    @Test func aFormWrittenBackParsesToItsParts() throws {
+        let parts = [
+            MultipartPart(name: "a\"b\\", filename: "f.jpg", contentType: "image/jpeg", body: [0xFF, 0xD8, 13, 10][...]),
+            MultipartPart(name: "", body: [][...]),
+        ]
+        let written = FuzzTarget.writeForm(parts, boundary: "xyz")
+        let head = #"--xyz\#r\#nContent-Disposition: form-data; name="a\"b\\"; filename="f.jpg"\#r\#nContent-Type: image/jpeg\#r\#n\#r\#n"#
+        let tail = #"\#r\#n--xyz\#r\#nContent-Disposition: form-data; name=""\#r\#n\#r\#n\#r\#n--xyz--\#r\#n"#
+        #expect(written == Array(head.utf8) + [0xFF, 0xD8, 13, 10] + Array(tail.utf8))
+        #expect(try MultipartFormData(parsing: written, boundary: "xyz").parts.map { [$0.name, $0.filename ?? "-", $0.contentType ?? "-"] }
+            == [["a\"b\\", "f.jpg", "image/jpeg"], ["", "-", "-"]])
+        #expect(FuzzTarget.mediaType(" Multipart/Form-Data\t; boundary=x") == "multipart/form-data")
+    }
+
+    @Test func theSearchSeedsAreAcceptedAndTheRequestIsAnswered() throws {
+        let seeds = Dictionary(uniqueKeysWithValues: try Self.inputs("search-wire").map { ($0.name, Data($0.bytes.dropFirst())) })
+        let request = try JSONDecoder().decode(SearchRequest.self, from: try #require(seeds["seed-request"]))
+        try request.validate()
+        #expect(request.queries.map(\.vector.values.count) == [8, 8, 4] && request.k == 3)
+        let catalog = FuzzTarget.searchWireCatalog
+        for query in request.queries {
+            let hits = try catalog.search(query.indexKey, query: query.vector.values, k: request.k, categories: query.categories.map(Set.init))
+            #expect(hits.count == 3)
+        }
+        #expect(try JSONDecoder().decode(SearchRequest.self, from: try #require(seeds["seed-request-minimal"])).queries.first?.vector.values == [])
+        #expect(throws: SearchError.invalidRequest("k must be 1–1000")) {
+            try JSONDecoder().decode(SearchRequest.self, from: try #require(seeds["seed-request-k-0"])).validate()
+        }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SearchRequest.self, from: try #require(seeds["seed-request-bad-base64"])) }
+        let response = try JSONDecoder().decode(SearchResponse.self, from: try #require(seeds["seed-response"]))
+        #expect(response.answers.map(\.hits.count) == [2, 2] && response.answers[0].hits[0][1].productID == nil)
     }
 
     @Test func aPNGWithBrokenCRCsDecodesOnceTheyAreRepaired() throws {

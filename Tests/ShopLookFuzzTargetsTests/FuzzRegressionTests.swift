@@ -1,6 +1,7 @@
 import Foundation
 import ShopLookCore
 @testable import ShopLookFuzzTargets
+import ShopLookSearch
 import Testing
 
 /// Each input that once broke a fuzz target's invariant (`Fuzz/corpus/<target>/regression-*`), fed to the same target,
@@ -97,5 +98,47 @@ import Testing
         let error = try #require(throws: MessageError.self) { try Self.codec.decode(NewImageMessage.self, from: bytes) }
         let extra = error.violations.filter { $0.keyword == "additionalProperties" }.map(\.path).sorted()
         #expect(extra == ["/a~1\u{301}b", "/c~0\u{301}", "/plain~1x"])
+    }
+
+    /// libFuzzer (multipart target, the 15th execution: a mutation of a seed): a `Content-Type` whose media type holds
+    /// control characters (`Multipart\xFF…\x07/Form-Data`); the 415's reason quoted the type raw. It is now quoted
+    /// with its control characters escaped, as the message codecs' errors quote member names.
+    @Test func aMediaTypeWithControlCharactersIsQuotedEscapedInThe415sReason() throws {
+        let bytes = try Self.input("multipart", "control-character-in-media-type")
+        try FuzzTarget.named("multipart")!.run(bytes)
+        let error = try #require(throws: MultipartError.self) {
+            try MultipartFormData.boundary(contentType: "text/plain\u{7}\u{1B}[2J\u{85}x; boundary=b")
+        }
+        #expect(error.kind == .notFormData, "the media type is lower-cased, then quoted escaped")
+        #expect(error.reason == #"the body must be multipart/form-data, not text/plain\u{7}\u{1B}[2j\u{85}x"#)
+    }
+
+    /// libFuzzer (search-wire target, after about 119,000 executions): a search request whose query vector holds a NaN
+    /// (base64 of its bits). Every cosine of it is NaN, JSON cannot carry NaN, and the searcher failed to encode its
+    /// answer: a 500 for a bad request. ``SearchRequest/validate()``, which the searcher runs first, now refuses a
+    /// vector with a NaN or an infinity (a 400 naming the query and the position).
+    @Test func aQueryVectorWithANaNIsRefusedBeforeTheSearch() throws {
+        let bytes = try Self.input("search-wire", "nan-in-query-vector")
+        try FuzzTarget.named("search-wire")!.run(bytes)
+        let request = try JSONDecoder().decode(SearchRequest.self, from: Data(bytes.dropFirst()))
+        let query = request.queries[1]
+        #expect(query.vector.values[4].isNaN && query.categories == ["shirt"])
+        #expect(throws: SearchError.invalidRequest("query 1 holds a value that is not a finite number at 4")) { try request.validate() }
+        // Why: the search itself answers NaN scores, which the searcher's JSON encoder refuses.
+        let hits = try FuzzTarget.searchWireCatalog.search(query.indexKey, query: query.vector.values, k: 3, categories: ["shirt"])
+        #expect(hits.count == 3 && hits.allSatisfy { $0.score.isNaN })
+        #expect(throws: EncodingError.self) { try JSONEncoder().encode(hits.map(WireHit.init)) }
+
+        for bad: Float in [.infinity, -.infinity, .nan] {
+            let query = SearchQuery(superCategory: .upper, modelVersion: "v1", vector: [1, 2, bad, 4, 0, 0, 0, 0])
+            #expect(throws: SearchError.invalidRequest("query 1 holds a value that is not a finite number at 2")) {
+                try SearchRequest(shards: [], queries: [request.queries[0], query], k: 5).validate()
+            }
+        }
+        // Finite values too large to square normalise to zeros: every score is 0, and the answer encodes.
+        let huge = SearchQuery(superCategory: .upper, modelVersion: "v1", vector: Array(repeating: .greatestFiniteMagnitude, count: 8))
+        try SearchRequest(shards: [], queries: [huge], k: 5).validate()
+        let scores = try FuzzTarget.searchWireCatalog.search(huge.indexKey, query: huge.vector.values, k: 5).map(\.score)
+        #expect(scores == [0, 0, 0, 0, 0])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ShopLookCore
 import ShopLookLook
 
 /// A shopper's photo as `POST /v1/looks` and the page's form send it: the raw JPEG or PNG body (`Content-Type:

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import ShopLookCore
 
 /// Reads request bodies whole, within the API's limit.
 enum RequestBody {

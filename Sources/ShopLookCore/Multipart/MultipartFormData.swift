@@ -13,6 +13,9 @@ import Darwin
 /// Bounded: at most ``Limits/maximumParts`` parts and ``Limits/maximumHeaderBytes`` of headers per part; the
 /// body's own size is the caller's limit. Parts are slices of the body (nothing is copied); the search for
 /// delimiters is `memmem`, linear in the body.
+///
+/// It lives in ShopLookCore rather than the API so that its fuzz target (`shoplook-fuzz multipart`) builds without the
+/// HTTP server.
 public struct MultipartFormData: Sendable {
     /// The bounds the parser keeps to.
     public struct Limits: Sendable {
@@ -83,7 +86,8 @@ public struct MultipartFormData: Sendable {
         let parameters = contentType.split(separator: ";", omittingEmptySubsequences: false)
         let type = parameters[0].trimmingWhitespace().lowercased()
         guard type == "multipart/form-data" else {
-            throw MultipartError(.notFormData, "the body must be multipart/form-data, not \(type.isEmpty ? "nothing" : type)")
+            // Escaped, as every error text that quotes outside input: the reason may end in a log line (the fuzz target).
+            throw MultipartError(.notFormData, "the body must be multipart/form-data, not \(type.isEmpty ? "nothing" : type.escapingControlCharacters)")
         }
         var boundary: String?
         for parameter in parameters.dropFirst() {
@@ -102,7 +106,7 @@ public struct MultipartFormData: Sendable {
     }
 
     /// RFC 2046: 1–70 of `bchars` (digits, letters, `'()+_,-./:=? ` and space), not ending in a space.
-    static func isValidBoundary(_ boundary: String) -> Bool {
+    public static func isValidBoundary(_ boundary: String) -> Bool {
         let allowed = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ".utf8)
         let bytes = Array(boundary.utf8)
         return (1...70).contains(bytes.count) && bytes.allSatisfy(allowed.contains) && bytes.last != 32
