@@ -179,7 +179,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore"]),
+        .target(name: "ShopLookPose", dependencies: ["ShopLookImaging", "ShopLookRuntimes", "ShopLookCore", "ShopLookBLAS"]),
         // Looks: a shopper's photo analysed with the catalog's vision code, searched through the searchers, answered
         // once as a job (submit, claim, finish, deadline sweep, read back).
         .target(

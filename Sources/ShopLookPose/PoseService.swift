@@ -39,13 +39,17 @@ public actor PoseService {
     private let executor: DedicatedThreadExecutor
     private let estimator: PoseEstimator
     private let rules: PoseVerdictRules
+    /// The verdict: the learned network in the models folder when present, else `rules` (``PoseVerdictPolicy``).
+    private let policy: PoseVerdictPolicy
     private let locator: ArticleLocator
+    /// `learned` or `rules`: which verdict this service gives.
+    public nonisolated let verdictKind: String
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public init(
         files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), locator: ArticleLocator = ArticleLocator(),
-        decoder: ImageDecoder = ImageDecoder()
+        decoder: ImageDecoder = ImageDecoder(), policy: PoseVerdictPolicy? = nil
     ) throws(PoseError) {
         var hasher = SHA256()
         do throws(RuntimeError) {
@@ -61,6 +65,8 @@ public actor PoseService {
         estimator = try PoseEstimator(files: files, includeMask: true)
         estimator.decoder = decoder
         self.rules = rules
+        self.policy = policy ?? PoseVerdictPolicy.locate(in: files, rules: rules)
+        verdictKind = self.policy.kind
         self.locator = locator
         modelVersion = "blazepose-full@" + String(hasher.finalize().hexString.prefix(12))
         executor = DedicatedThreadExecutor(name: "pose")
@@ -70,12 +76,12 @@ public actor PoseService {
         executor.shutdown()
     }
 
-    /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
+    /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, gives the verdict (``PoseVerdictPolicy``) and, for full-body frontal
     /// shots, locates the articles.
     public func assess(encoded: [UInt8]) throws(PoseError) -> PoseAssessment {
         let image = try estimator.decode(encoded)
         let result = try estimator.estimate(image)
-        let (verdict, reason) = rules.assess(result)
+        let (verdict, reason) = policy.assess(result)
         return PoseAssessment(
             result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? locator.locate(result, image: image) : [])
     }
@@ -89,7 +95,7 @@ public actor PoseService {
         let decoded = clock.now
         let result = try estimator.estimate(image)
         let estimated = clock.now
-        let (verdict, reason) = rules.assess(result)
+        let (verdict, reason) = policy.assess(result)
         let visible = verdict == .noPerson
             ? VisibleArticles(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
             : VisibleArticles(result, image: image, locator: locator, rules: rules)

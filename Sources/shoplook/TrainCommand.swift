@@ -7,7 +7,7 @@ import ShopLookVision
 
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Train the learned parts of the vision pipeline.", subcommands: [TrainProjectionCommand.self])
+        commandName: "train", abstract: "Train the learned parts of the vision pipeline.", subcommands: [TrainProjectionCommand.self, TrainPoseVerdictCommand.self])
 }
 
 struct TrainProjectionCommand: AsyncParsableCommand {
