@@ -18,7 +18,10 @@ public struct PoseVerdictTrainer: Sendable {
     public var learningRate: Float = 0.01
     public var l2: Float = 1e-4
     public var classBalance = 0.5
-    public var frontThreshold = 0.5
+    /// The network's ``PoseVerdictNetwork/frontThreshold``. 0.9: cross-validated on the street photos, their
+    /// cut-offs and the product photos, full_front precision rose from 0.94 (at 0.5) to 0.98 for a recall of
+    /// 0.96 (from 0.99); the catalog keeps only what is called full_front, so precision comes first.
+    public var frontThreshold = 0.9
     public var seed: UInt64 = 1
 
     public init() {}

@@ -18,7 +18,7 @@ struct PoseVerdictDataset {
         /// Unique: the source file relative to the data-set folder, plus `#mirror` or `#cut-<kind>`.
         var id: String
         var group: String
-        /// `ccp`, `ccp-cut`, `people` or `clothing-small`.
+        /// `ccp`, `ccp-cut-<kind>`, `people` or `clothing-small`.
         var source: String
         var label: PoseVerdict
         var scored: Bool
@@ -45,7 +45,8 @@ struct PoseVerdictDataset {
                 let kind = kinds[(index + offset) % kinds.count]
                 guard let rect = kind.rectangle(width: boxes.width, height: boxes.height, upper: boxes.upper, lower: boxes.lower, foot: boxes.foot)
                 else { continue }
-                items.append(Item(id: "\(id)#cut-\(kind.rawValue)", group: id, source: "ccp-cut", label: .partial, scored: true, file: file, cut: rect))
+                items.append(Item(
+                    id: "\(id)#cut-\(kind.rawValue)", group: id, source: "ccp-cut-\(kind.rawValue)", label: .partial, scored: true, file: file, cut: rect))
                 made += 1
             }
         }

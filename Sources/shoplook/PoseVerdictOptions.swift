@@ -14,8 +14,8 @@ struct PoseVerdictDataOptions: ParsableArguments {
     @Option(help: "Cache of the pose observations, keyed by sample (default: pose-verdict-observations.json in the models folder; 'none' for no cache).")
     var cache: String?
 
-    @Option(help: "Cut-off (partial) versions made of each full-body ccp photo.")
-    var cutsPerPhoto = 2
+    @Option(help: "Cut-off (partial) versions made of each full-body ccp photo (at most one per kind: feet, shins, waist, head).")
+    var cutsPerPhoto = 4
 
     @Option(help: "Every n-th clothing-small training photo joins validation's as no_person.")
     var productStride = 10
@@ -57,7 +57,7 @@ struct PoseVerdictTrainerOptions: ParsableArguments {
     var classBalance = 0.5
 
     @Option(help: "Least probability of full_front to call it.")
-    var frontThreshold = 0.5
+    var frontThreshold = 0.9
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 1

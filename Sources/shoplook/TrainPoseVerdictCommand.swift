@@ -73,7 +73,14 @@ struct PoseVerdictCrossValidationRun {
             let predictions = PoseCrossValidation(folds: folds, trainer: trainer).predictions(samples)
             let verdicts = scored.map { predictions[$0]!.verdict }
             report["learned_cross_validated"] = PoseVerdictReport.bySubset(sources: sources, labels: labels, verdicts: verdicts)
-            report["learned_mistakes"] = scored.indices.filter { labels[$0] != verdicts[$0] }.prefix(60).map { i in
+            let notTuned = scored.indices.filter { sources[$0] != "people" }
+            report["learned_front_thresholds_not_rule_tuned"] = PoseVerdictReport.frontThresholds(
+                [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], labels: notTuned.map { labels[$0] },
+                frontProbabilities: notTuned.map { predictions[scored[$0]]!.front })
+            // Mistakes about full_front first (the ones the catalog sees), then the rest.
+            let mistakes = scored.indices.filter { labels[$0] != verdicts[$0] }
+            let aboutFront = mistakes.filter { labels[$0] == .fullFront || verdicts[$0] == .fullFront }
+            report["learned_mistakes"] = (aboutFront + mistakes.filter { !aboutFront.contains($0) }).prefix(80).map { i in
                 let index = scored[i]
                 return "\(observed[index].0.id): \(labels[i].rawValue) called \(verdicts[i].rawValue) (p front \((predictions[index]!.front * 100).rounded() / 100))"
             }
