@@ -89,7 +89,8 @@ public struct PoseVerdictNetwork: Sendable, Hashable, Codable {
         let verdict = verdict(probabilities: p)
         let front = classes.firstIndex(of: .fullFront).map { p[$0] } ?? 0
         let chosen = classes.firstIndex(of: verdict).map { p[$0] } ?? 0
-        return (verdict, "learned verdict: p(\(verdict.rawValue)) \(Self.rounded(chosen)), p(full_front) \(Self.rounded(front))")
+        let frontNote = verdict == .fullFront ? "" : ", p(full_front) \(Self.rounded(front)) < \(frontThreshold) needed"
+        return (verdict, "learned verdict: p(\(verdict.rawValue)) \(Self.rounded(chosen))\(frontNote)")
     }
 
     /// The network as JSON.
