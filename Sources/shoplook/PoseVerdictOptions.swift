@@ -42,10 +42,10 @@ struct PoseVerdictDataOptions: ParsableArguments {
 /// How the learned pose verdict is trained (``PoseVerdictTrainer``).
 struct PoseVerdictTrainerOptions: ParsableArguments {
     @Option(help: "Hidden units (0: logistic regression).")
-    var hidden = 16
+    var hidden = 32
 
     @Option(help: "Training epochs (full batch).")
-    var epochs = 600
+    var epochs = 1000
 
     @Option(help: "Adam's learning rate.")
     var learningRate: Float = 0.01
