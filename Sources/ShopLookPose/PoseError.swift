@@ -10,12 +10,16 @@ public enum PoseError: Error, Sendable, CustomStringConvertible {
     case image(ImageError)
     /// A model does not have the tensors this stage expects.
     case unexpectedModel(String)
+    /// A data file cannot be used: a learned pose verdict trained on other features or damaged, a ground truth
+    /// that does not parse.
+    case unusableData(String)
 
     public var description: String {
         switch self {
         case .runtime(let error): "pose runtime: \(error)"
         case .image(let error): "pose image: \(error)"
         case .unexpectedModel(let message): "unexpected pose model: \(message)"
+        case .unusableData(let message): "pose data: \(message)"
         }
     }
 }

@@ -44,12 +44,16 @@ public actor PoseService {
     public nonisolated let articleBoxMethod: String
     /// Why the garment parser is not used though it was asked for automatically (no weights, other backbone).
     public nonisolated let articleBoxFallback: String?
+    /// The verdict: the learned network in the models folder when present, else `rules` (``PoseVerdictPolicy``).
+    private let policy: PoseVerdictPolicy
+    /// `learned` or `rules`: which verdict this service gives.
+    public nonisolated let verdictKind: String
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public init(
         files: ModelFiles, rules: PoseVerdictRules = PoseVerdictRules(), locator: ArticleLocator = ArticleLocator(),
-        articleBoxes: ArticleBoxChoice = .automatic, decoder: ImageDecoder = ImageDecoder()
+        articleBoxes: ArticleBoxChoice = .automatic, decoder: ImageDecoder = ImageDecoder(), policy: PoseVerdictPolicy? = nil
     ) throws(PoseError) {
         var hasher = SHA256()
         do throws(RuntimeError) {
@@ -72,6 +76,8 @@ public actor PoseService {
         }
         articleBoxMethod = boxes.method
         articleBoxFallback = boxes.fallbackReason
+        self.policy = policy ?? PoseVerdictPolicy.locate(in: files, rules: rules)
+        verdictKind = self.policy.kind
         modelVersion = "blazepose-full@" + String(hasher.finalize().hexString.prefix(12))
         executor = DedicatedThreadExecutor(name: "pose")
     }
@@ -80,12 +86,12 @@ public actor PoseService {
         executor.shutdown()
     }
 
-    /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, applies the verdict rules and, for full-body frontal
+    /// Decodes JPEG (EXIF-oriented) or PNG bytes, runs BlazePose, gives the verdict (``PoseVerdictPolicy``) and, for full-body frontal
     /// shots, locates the articles.
     public func assess(encoded: [UInt8]) throws(PoseError) -> PoseAssessment {
         let image = try estimator.decode(encoded)
         let result = try estimator.estimate(image)
-        let (verdict, reason) = rules.assess(result)
+        let (verdict, reason) = policy.assess(result)
         return PoseAssessment(
             result: result, verdict: verdict, reason: reason, regions: verdict == .fullFront ? try locate(result, image: image) : [])
     }
@@ -107,7 +113,7 @@ public actor PoseService {
         let decoded = clock.now
         let result = try estimator.estimate(image)
         let estimated = clock.now
-        let (verdict, reason) = rules.assess(result)
+        let (verdict, reason) = policy.assess(result)
         let visible = verdict == .noPerson
             ? VisibleArticles(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
             : VisibleArticles(result, located: try locate(result, image: image), rules: rules)

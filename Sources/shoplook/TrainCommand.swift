@@ -7,7 +7,8 @@ import ShopLookVision
 
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Train the learned parts of the vision pipeline.", subcommands: [TrainProjectionCommand.self, TrainParserCommand.self])
+        commandName: "train", abstract: "Train the learned parts of the vision pipeline.",
+        subcommands: [TrainProjectionCommand.self, TrainParserCommand.self, TrainPoseVerdictCommand.self])
 }
 
 struct TrainProjectionCommand: AsyncParsableCommand {
