@@ -11,6 +11,8 @@ public struct GarmentTrainingSet: Sendable {
     public struct Photo: Sendable {
         public var name: String
         public var result: PoseResult
+        /// The rules' verdict (``PoseVerdictRules``), not the learned one: that network was trained on these photos,
+        /// and the articles' evaluation gates on the verdict.
         public var verdict: PoseVerdict
         public var width: Int
         public var height: Int
