@@ -36,7 +36,9 @@ struct BenchModelsCommand: AsyncParsableCommand {
             shot the article regions, cropped and named (detect stage); for a photo without a person the trimmed \
             foreground (its category comes from the catalog); then every article embedded (embed stage). Timed: the \
             model calls with their own pre- and post-processing; not timed: reading and decoding files, cropping. \
-            Photos with other verdicts count their pose time only.
+            Photos with other verdicts count their pose time only. The article boxes are timed apart (`boxes`): the \
+            pose-guided locator for `reference` (the stages before issues 16 and 17), and for the others what the pose \
+            stage runs now (`article_boxes`: the garment parser when it is trained, else the locator).
 
             Each configuration (--configuration, repeatable; default all) runs on every photo, one after the other \
             photo by photo (each photo starting with the next one, so that none is always the first to touch a \
@@ -63,8 +65,8 @@ struct BenchModelsCommand: AsyncParsableCommand {
 
     /// One configuration's accumulated seconds.
     struct Times {
-        var pose = 0.0, naming = 0.0, embedding = 0.0
-        var total: Double { pose + naming + embedding }
+        var pose = 0.0, boxes = 0.0, naming = 0.0, embedding = 0.0
+        var total: Double { pose + boxes + naming + embedding }
     }
 
     func validate() throws {
@@ -89,6 +91,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
         }
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
+        let boxes = try ArticleBoxes(files: modelFiles)
         let cropper = ArticleCropper()
         let decoder = ImageDecoder()
         var times = [ModelConfiguration: Times]()
@@ -116,7 +119,10 @@ struct BenchModelsCommand: AsyncParsableCommand {
                 if configuration == configurations[start] { verdicts[verdict.rawValue, default: 0] += 1 }
                 switch verdict {
                 case .fullFront:
-                    let cuts = try cropper.cut(image, regions: locator.locate(result, image: image))
+                    let regions = try await timed(&time.boxes) {
+                        configuration == .reference ? locator.locate(result, image: image) : try boxes.locate(result, image: image)
+                    }
+                    let cuts = try cropper.cut(image, regions: regions)
                     let crops = cuts.map(\.crop)
                     switch configuration {
                     case .reference:
@@ -147,13 +153,13 @@ struct BenchModelsCommand: AsyncParsableCommand {
         var report: [String: Any] = [
             "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any },
             "embedders": Dictionary(uniqueKeysWithValues: configurations.map { ($0.rawValue, embedders[$0.precision]!.modelVersion) }),
-            "fleet_configuration": Self.fleetConfiguration.rawValue,
+            "fleet_configuration": Self.fleetConfiguration.rawValue, "article_boxes": boxes.method,
         ]
         var perConfiguration: [String: Any] = [:]
         for configuration in configurations {
             let time = times[configuration] ?? Times()
             perConfiguration[configuration.rawValue] = [
-                "pose_ms_per_image": perImage(time.pose), "naming_ms_per_image": perImage(time.naming),
+                "pose_ms_per_image": perImage(time.pose), "boxes_ms_per_image": perImage(time.boxes), "naming_ms_per_image": perImage(time.naming),
                 "embed_ms_per_image": perImage(time.embedding), "model_ms_per_image": perImage(time.total), "model_seconds": time.total,
             ]
         }
