@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShopLookCommandSupport
+import ShopLookBLAS
 import ShopLookCore
 import ShopLookImaging
 import ShopLookModelOptions
@@ -30,6 +31,8 @@ struct BenchParserCommand: AsyncParsableCommand {
     }
 
     func run() throws {
+        // One thread in all: the classifier's products too (OpenBLAS's pool would spin on the other core).
+        BLAS.threadCount = 1
         let modelFiles = try model.modelFiles()
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
         let parser = try GarmentParser(files: modelFiles, weights: modelFiles.garmentParserWeights)
