@@ -57,8 +57,13 @@ struct QueryWorkerCommand: AsyncParsableCommand {
                     [LookJobSweeper(jobs: LookJobStore(pool: resources.pool), interval: sweepInterval, logger: resources.logger)]
                 }
             ) { resources in
-                let analyzer = try LookAnalyzer(
-                    pose: try PoseService(files: files), embedder: try vision.embedder(), models: files, store: resources.store)
+                let pose = try PoseService(files: files)
+                if let fallback = pose.articleBoxFallback {
+                    resources.logger.notice("article boxes: pose-guided", metadata: ["why": "\(fallback)"])
+                } else {
+                    resources.logger.info("article boxes: \(pose.articleBoxMethod)")
+                }
+                let analyzer = try LookAnalyzer(pose: pose, embedder: try vision.embedder(), models: files, store: resources.store)
                 let client = SearchClient(
                     directory: CachedShardDirectory(ShardDirectory(pool: resources.pool)), transport: transport, shardCount: shards,
                     logger: resources.logger)
