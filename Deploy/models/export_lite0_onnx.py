@@ -436,6 +436,31 @@ def fold_bn(wt, bn):
     return w, b
 
 
+def conv_nodes(nodes, inits, x, layer, size):
+    """Appends one convolution (BN folded, static SAME pads for the input size [height, width], ReLU6 when the
+    layer has it) to `nodes` and its weights to `inits`; updates `size` to the output's and returns its name."""
+    from onnx import helper, numpy_helper
+
+    name = layer["name"]
+    w, b = fold_bn(layer["w"], layer["bn"])
+    k = w.shape[2]
+    top, bottom, out_h = same_pads(size[0], k, layer["stride"])
+    left, right, out_w = same_pads(size[1], k, layer["stride"])
+    size[0], size[1] = out_h, out_w
+    inits.append(numpy_helper.from_array(w, f"{name}.weight"))
+    inits.append(numpy_helper.from_array(b, f"{name}.bias"))
+    y = f"{name}.conv"
+    nodes.append(helper.make_node(
+        "Conv", [x, f"{name}.weight", f"{name}.bias"], [y], name=f"{name}/Conv",
+        kernel_shape=[k, k], strides=[layer["stride"]] * 2, group=layer["groups"],
+        pads=[top, left, bottom, right], dilations=[1, 1]))
+    if layer["relu6"]:
+        nodes.append(helper.make_node("Clip", [y, "relu6_min", "relu6_max"], [f"{name}.out"],
+                                      name=f"{name}/ReLU6"))
+        return f"{name}.out"
+    return y
+
+
 def build_onnx(net, doc):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -444,26 +469,10 @@ def build_onnx(net, doc):
     nodes, inits = [], []
     inits.append(numpy_helper.from_array(np.array(0.0, np.float32), "relu6_min"))
     inits.append(numpy_helper.from_array(np.array(6.0, np.float32), "relu6_max"))
-    size = [IMAGE_SIZE]  # square input, tracked for the static SAME pads
+    size = [IMAGE_SIZE, IMAGE_SIZE]  # tracked for the static SAME pads
 
     def conv(x, layer):
-        name = layer["name"]
-        w, b = fold_bn(layer["w"], layer["bn"])
-        k = w.shape[2]
-        before, after, out = same_pads(size[0], k, layer["stride"])
-        size[0] = out
-        inits.append(numpy_helper.from_array(w, f"{name}.weight"))
-        inits.append(numpy_helper.from_array(b, f"{name}.bias"))
-        y = f"{name}.conv"
-        nodes.append(helper.make_node(
-            "Conv", [x, f"{name}.weight", f"{name}.bias"], [y], name=f"{name}/Conv",
-            kernel_shape=[k, k], strides=[layer["stride"]] * 2, group=layer["groups"],
-            pads=[before, before, after, after], dilations=[1, 1]))
-        if layer["relu6"]:
-            nodes.append(helper.make_node("Clip", [y, "relu6_min", "relu6_max"], [f"{name}.out"],
-                                          name=f"{name}/ReLU6"))
-            return f"{name}.out"
-        return y
+        return conv_nodes(nodes, inits, x, layer, size)
 
     x = "input"
     for layer in layers:

@@ -74,24 +74,7 @@ def build(layers, doc):
     shapes = {}
 
     def conv(x, layer):
-        name = layer["name"]
-        w, b = lite0.fold_bn(layer["w"], layer["bn"])
-        k = w.shape[2]
-        top, bottom, out_h = lite0.same_pads(size[0], k, layer["stride"])
-        left, right, out_w = lite0.same_pads(size[1], k, layer["stride"])
-        size[0], size[1] = out_h, out_w
-        inits.append(numpy_helper.from_array(w, f"{name}.weight"))
-        inits.append(numpy_helper.from_array(b, f"{name}.bias"))
-        y = f"{name}.conv"
-        nodes.append(helper.make_node(
-            "Conv", [x, f"{name}.weight", f"{name}.bias"], [y], name=f"{name}/Conv",
-            kernel_shape=[k, k], strides=[layer["stride"]] * 2, group=layer["groups"],
-            pads=[top, left, bottom, right], dilations=[1, 1]))
-        if layer["relu6"]:
-            nodes.append(helper.make_node("Clip", [y, "relu6_min", "relu6_max"], [f"{name}.out"],
-                                          name=f"{name}/ReLU6"))
-            return f"{name}.out"
-        return y
+        return lite0.conv_nodes(nodes, inits, x, layer, size)
 
     x = "input"
     for layer in layers:

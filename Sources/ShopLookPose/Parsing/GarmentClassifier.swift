@@ -52,29 +52,13 @@ public struct GarmentClassifier: Sendable, Equatable {
 
     /// The forward pass on standardised rows: hidden activations (after ReLU) and probabilities.
     func forward(_ x: [Float], rows: Int) -> (hidden: [Float], probabilities: [Float]) {
-        var hidden = [Float](repeating: 0, count: rows * hiddenCount)
-        x.withUnsafeBufferPointer { xp in
-            w1.withUnsafeBufferPointer { wp in
-                hidden.withUnsafeMutableBufferPointer { hp in
-                    BLAS.gemmAB(m: rows, n: hiddenCount, k: inputCount, a: xp.baseAddress!, lda: inputCount, b: wp.baseAddress!, ldb: hiddenCount,
-                                c: hp.baseAddress!, ldc: hiddenCount)
-                }
-            }
-        }
+        var hidden = Self.product(x, w1, m: rows, n: hiddenCount, k: inputCount)
         for row in 0..<rows {
             for unit in 0..<hiddenCount {
                 hidden[row * hiddenCount + unit] = max(0, hidden[row * hiddenCount + unit] + b1[unit])
             }
         }
-        var logits = [Float](repeating: 0, count: rows * classCount)
-        hidden.withUnsafeBufferPointer { hp in
-            w2.withUnsafeBufferPointer { wp in
-                logits.withUnsafeMutableBufferPointer { lp in
-                    BLAS.gemmAB(m: rows, n: classCount, k: hiddenCount, a: hp.baseAddress!, lda: hiddenCount, b: wp.baseAddress!, ldb: classCount,
-                                c: lp.baseAddress!, ldc: classCount)
-                }
-            }
-        }
+        var logits = Self.product(hidden, w2, m: rows, n: classCount, k: hiddenCount)
         for row in 0..<rows {
             let base = row * classCount
             var largest = -Float.infinity
@@ -90,6 +74,22 @@ public struct GarmentClassifier: Sendable, Equatable {
             for c in 0..<classCount { logits[base + c] /= total }
         }
         return (hidden, logits)
+    }
+
+    /// op(A) · op(B) of packed row-major arrays, op(A) m × k and op(B) k × n (A is k × m when `transposeA`, B is
+    /// n × k when `transposeB`).
+    static func product(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    BLAS.gemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: ap.baseAddress!,
+                        lda: transposeA ? m : k, b: bp.baseAddress!, ldb: transposeB ? k : n, beta: 0, c: cp.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return c
     }
 
     // MARK: File

@@ -66,22 +66,9 @@ public struct GarmentClassifierTrainer: Sendable {
                 // dL/dlogits = (p − y) / count.
                 var g = [Float](repeating: 0, count: count * classes)
                 for index in 0..<(count * classes) { g[index] = (probabilities[index] - y[index]) / Float(count) }
-                var gw2 = [Float](repeating: 0, count: hidden * classes), gb2 = [Float](repeating: 0, count: classes)
-                var ga = [Float](repeating: 0, count: count * hidden)
-                activations.withUnsafeBufferPointer { ap in
-                    g.withUnsafeBufferPointer { gp in
-                        gw2.withUnsafeMutableBufferPointer { out in
-                            BLAS.gemmAtB(m: hidden, n: classes, k: count, a: ap.baseAddress!, lda: hidden, b: gp.baseAddress!, ldb: classes,
-                                         c: out.baseAddress!, ldc: classes)
-                        }
-                        model.w2.withUnsafeBufferPointer { wp in
-                            ga.withUnsafeMutableBufferPointer { out in
-                                BLAS.gemmABt(m: count, n: hidden, k: classes, a: gp.baseAddress!, lda: classes, b: wp.baseAddress!, ldb: classes,
-                                             c: out.baseAddress!, ldc: hidden)
-                            }
-                        }
-                    }
-                }
+                let gw2 = GarmentClassifier.product(activations, g, m: hidden, n: classes, k: count, transposeA: true)
+                var ga = GarmentClassifier.product(g, model.w2, m: count, n: hidden, k: classes, transposeB: true)
+                var gb2 = [Float](repeating: 0, count: classes)
                 for row in 0..<count {
                     for c in 0..<classes { gb2[c] += g[row * classes + c] }
                 }
@@ -90,15 +77,7 @@ public struct GarmentClassifierTrainer: Sendable {
                     if activations[index] <= 0 { ga[index] = 0 }
                     gb1[index % hidden] += ga[index]
                 }
-                var gw1 = [Float](repeating: 0, count: inputCount * hidden)
-                batch.withUnsafeBufferPointer { xp in
-                    ga.withUnsafeBufferPointer { gp in
-                        gw1.withUnsafeMutableBufferPointer { out in
-                            BLAS.gemmAtB(m: inputCount, n: hidden, k: count, a: xp.baseAddress!, lda: inputCount, b: gp.baseAddress!, ldb: hidden,
-                                         c: out.baseAddress!, ldc: hidden)
-                        }
-                    }
-                }
+                let gw1 = GarmentClassifier.product(batch, ga, m: inputCount, n: hidden, k: count, transposeA: true)
                 step += 1
                 adam[0].update(&model.w1, gradient: gw1, rate: rate, step: step)
                 adam[1].update(&model.b1, gradient: gb1, rate: rate, step: step)

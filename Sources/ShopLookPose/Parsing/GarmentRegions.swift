@@ -32,7 +32,9 @@ public struct GarmentRegions: Sendable, Hashable {
             if category == .lower, Double(counts[GarmentClass.dress.rawValue]) > dressDominance * Double(counts[GarmentClass.lower.rawValue]) {
                 continue
             }
-            let parts = components(labels, width: gridWidth, height: gridHeight) { members.contains(GarmentClass(rawValue: Int($0))!) }
+            let parts = partsOf(labels, width: gridWidth, height: gridHeight, probabilities: probabilities) {
+                members.contains(GarmentClass(rawValue: Int($0))!)
+            }
             guard let largest = parts.first, largest.points >= minimumPoints else { continue }
             let kept = parts.filter { Double($0.points) >= minimumShare * Double(largest.points) }
             let x0 = kept.map(\.x0).min()!, y0 = kept.map(\.y0).min()!, x1 = kept.map(\.x1).max()!, y1 = kept.map(\.y1).max()!
@@ -47,9 +49,6 @@ public struct GarmentRegions: Sendable, Hashable {
             regions.append(ArticleRegion(superCategory: category, box: box, score: score))
         }
         return regions
-        func components(_ labels: [UInt8], width: Int, height: Int, _ member: (UInt8) -> Bool) -> [Part] {
-            partsOf(labels, width: width, height: height, member: member, probabilities: probabilities)
-        }
     }
 
     /// The parser's regions with each box averaged, coordinate by coordinate, with the pose-guided locator's box of
@@ -112,7 +111,7 @@ public struct GarmentRegions: Sendable, Hashable {
     }
 
     /// Connected parts of the points whose label is a member, largest first.
-    func partsOf(_ labels: [UInt8], width: Int, height: Int, member: (UInt8) -> Bool, probabilities: [Float]) -> [Part] {
+    func partsOf(_ labels: [UInt8], width: Int, height: Int, probabilities: [Float], member: (UInt8) -> Bool) -> [Part] {
         let classes = GarmentClass.allCases.count
         var seen = [Bool](repeating: false, count: labels.count)
         var parts: [Part] = []
