@@ -206,9 +206,8 @@ extension EvalArticlesCommand {
                     let expected = photo.expected[category].map { [category: $0] } ?? [:]
                     let parsed = found.first { $0.superCategory == category }?.box
                     let guided = photo.poseGuided.first { $0.superCategory == category }?.box
-                    let mean = parsed.flatMap { a in guided.map { b in
-                        BoundingBox(x0: (a.x0 + b.x0) / 2, y0: (a.y0 + b.y0) / 2, x1: (a.x1 + b.x1) / 2, y1: (a.y1 + b.y1) / 2) } } ?? parsed
-                    for (name, box) in [("parsed", parsed), ("pose", parsed == nil ? nil : guided), ("fused", mean)] {
+                    let shipped = fused.first { $0.superCategory == category }?.box
+                    for (name, box) in [("parsed", parsed), ("pose", parsed == nil ? nil : guided), ("fused", shipped)] {
                         perArticle["\(category.rawValue)/\(name)", default: ArticleEvaluation()].add(
                             predicted: box.map { [(category, $0)] } ?? [], expected: expected)
                     }

@@ -55,8 +55,9 @@ public struct GarmentRegions: Sendable, Hashable {
     /// the same article where it has one. The parser decides which articles there are (a dress has no lower
     /// wear); the two boxes err differently (the parser at the cells' resolution and where garments look alike,
     /// the locator where a garment does not follow the joints), and their mean is closer to the truth than either:
-    /// 5-fold on `ccp/`, recall 0.918 / 0.747 / 0.850 (upper, lower, foot) against 0.885 / 0.734 / 0.817 for the
-    /// parser's boxes and 0.827 / 0.701 / 0.813 for the locator's (`shoplook eval articles --parser-folds 5`).
+    /// 5-fold on `ccp/`, recall 0.915 / 0.745 / 0.848 (upper, lower, foot) against 0.882 / 0.732 / 0.816 for the
+    /// parser's boxes and 0.824 / 0.699 / 0.811 for the locator's where the parser finds the article
+    /// (`shoplook eval articles --parser-folds 5`, `per_article`).
     public static func fused(parsed: [ArticleRegion], guided: [ArticleRegion]) -> [ArticleRegion] {
         parsed.map { region in
             guard let other = guided.first(where: { $0.superCategory == region.superCategory })?.box else { return region }
