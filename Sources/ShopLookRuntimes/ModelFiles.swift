@@ -34,8 +34,8 @@ public struct ModelFiles: Sendable, Hashable {
     public var efficientNetLite0: URL { get throws(RuntimeError) { try file("efficientnet-lite0/efficientnet_lite0.onnx") } }
     /// EfficientNet-Lite0 quantised to int8 (static QDQ, weights per channel) by `Deploy/fetch-models`.
     public var efficientNetLite0Int8: URL { get throws(RuntimeError) { try file("efficientnet-lite0/efficientnet_lite0_int8.onnx") } }
-    /// EfficientNet-Lite0's first 11 blocks for a 320×160 person crop: the garment parser's backbone.
-    public var parserBackbone: URL { get throws(RuntimeError) { try file("efficientnet-lite0/lite0_parser_backbone.onnx") } }
+    /// EfficientNet-Lite0's first 11 blocks for a 384×192 person crop, in int8: the garment parser's backbone.
+    public var parserBackbone: URL { get throws(RuntimeError) { try file("efficientnet-lite0/lite0_parser_backbone_int8.onnx") } }
     /// The backbone's name in the manifest.
     public static let parserBackboneName = "efficientnet-lite0-parser-backbone"
     /// Where `shoplook train parser` writes the garment parser's weights (trained locally, never fetched).

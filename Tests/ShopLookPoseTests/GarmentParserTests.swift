@@ -31,7 +31,7 @@ struct GarmentParserTests {
         let features = frame.positionFeatures()
         let hipRow = { (row: Int) in features[(row * ParserFrame.gridWidth) * ParserFrame.positionFeatureCount + 3] }
         #expect(hipRow(30) > hipRow(10))
-        #expect(abs((hipRow(30) - hipRow(10)) - Float(20 * (box.y1 - box.y0) / 40 / frame.torso)) < 1e-4)
+        #expect(abs((hipRow(30) - hipRow(10)) - Float(20 * (box.y1 - box.y0) / Double(ParserFrame.gridHeight) / frame.torso)) < 1e-4)
     }
 
     @Test("no frame without a torso")

@@ -2,7 +2,7 @@ import ShopLookCore
 
 /// Article boxes from the garment parser's cell probabilities.
 ///
-/// The 40 × 20 grid of probabilities is interpolated (bilinear between cell centres) to `upsampling` × as many
+/// The 48 × 24 grid of probabilities is interpolated (bilinear between cell centres) to `upsampling` × as many
 /// points each way, and each point takes its most probable class. An article is the set of points of its classes
 /// — upper wear: upper or dress; lower wear; footwear — split into connected parts (4-neighbourhood); parts of
 /// at least `minimumShare` of the largest one count (both shoes, a jacket's two open sides), smaller ones are

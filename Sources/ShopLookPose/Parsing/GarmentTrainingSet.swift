@@ -1,7 +1,6 @@
 import Foundation
 import ShopLookCore
 import ShopLookImaging
-import ShopLookPose
 import ShopLookRuntimes
 
 /// `ccp/` read for the garment parser (`shoplook train parser`, `shoplook eval articles --parser-folds`): per photo the pose, the parser's inputs per cell and each cell's class
@@ -103,7 +102,7 @@ public struct GarmentTrainingSet: Sendable {
     }
 
     /// Each cell's share of pixels of each class: the mask sampled (nearest pixel) at every pixel centre of the
-    /// parser's 160 × 320 crop; outside the photo is background.
+    /// parser's 192 × 384 crop; outside the photo is background.
     public static func classShares(mask: RGBImage, frame: ParserFrame, classOfLabel: [Int]) throws -> [Float] {
         let classes = GarmentClass.allCases.count
         var shares = [Float](repeating: 0, count: ParserFrame.cellCount * classes)

@@ -2,9 +2,9 @@ import ShopLookCore
 import ShopLookImaging
 import ShopLookRuntimes
 
-/// EfficientNet-Lite0's first 11 blocks on a person crop (`efficientnet-lite0/lite0_parser_backbone.onnx`, exported
-/// by `Deploy/fetch-models`): per cell of the 40 × 20 grid, the stride-8 map's 40 channels and the stride-16
-/// map's 112 channels of the cell's 2 × 2 block.
+/// EfficientNet-Lite0's first 11 blocks on a person crop, in int8 (`efficientnet-lite0/lite0_parser_backbone_int8.onnx`,
+/// exported and quantised by `Deploy/fetch-models`): per cell of the 48 × 24 grid, the stride-8 map's 40 channels
+/// and the stride-16 map's 112 channels of the cell's 2 × 2 block.
 ///
 /// One ONNX Runtime session on one thread; not thread-safe (``GarmentParser`` keeps it on its caller's thread).
 final class ParserBackbone {
@@ -32,7 +32,7 @@ final class ParserBackbone {
         coarseIndex = try run.outputIndex("s16")
         let fineCount = run.outputs[fineIndex].shape.reduce(1, *), coarseCount = run.outputs[coarseIndex].shape.reduce(1, *)
         guard fineCount == Self.fineChannels * ParserFrame.cellCount, coarseCount == Self.coarseChannels * ParserFrame.cellCount / 4 else {
-            throw .invalidArgument("\(path): outputs \(run.outputs.map(\.shape)), expected s8 [1,40,40,20] and s16 [1,112,20,10]")
+            throw .invalidArgument("\(path): outputs \(run.outputs.map(\.shape)), expected s8 [1,40,\(ParserFrame.gridHeight),\(ParserFrame.gridWidth)] and s16 [1,112,\(ParserFrame.gridHeight / 2),\(ParserFrame.gridWidth / 2)]")
         }
     }
 

@@ -6,17 +6,17 @@ import ShopLookImaging
 /// The crop is the box of the landmarks BlazePose places (presence ≥ 0.5), widened by `side`·T left and right,
 /// `top`·T above (hair and hats are above the eyes) and `bottom`·T below the feet, T being the torso height
 /// (mid-shoulder to mid-hip); then the narrower side grows about the centre until height = 2 × width, the
-/// backbone's input shape (320 × 160). It may extend past the photo: that part is mid-grey.
+/// backbone's input shape (384 × 192). It may extend past the photo: that part is mid-grey.
 ///
-/// The backbone's stride-8 map divides the crop into 40 × 20 cells. Each cell also gets its position relative to
+/// The backbone's stride-8 map divides the crop into 48 × 24 cells. Each cell also gets its position relative to
 /// the body (in T): horizontally from the body's middle (signed and absolute), vertically from the shoulders,
 /// hips, knees, ankles, the lowest foot landmark and the nose, and its distance to each wrist, knee and ankle.
 /// With them the classifier knows where a garment can be (a shoe is at the feet), and the features say what it is.
 public struct ParserFrame: Sendable, Equatable {
-    public static let inputWidth = 160
-    public static let inputHeight = 320
-    public static let gridWidth = 20
-    public static let gridHeight = 40
+    public static let inputWidth = 192
+    public static let inputHeight = 384
+    public static let gridWidth = 24
+    public static let gridHeight = 48
     public static let cellCount = gridWidth * gridHeight
     public static let positionFeatureCount = 14
 
@@ -54,7 +54,7 @@ public struct ParserFrame: Sendable, Equatable {
         self.landmarks = Array(lm.prefix(PoseLandmarkIndex.bodyCount))
     }
 
-    /// Image pixels → crop pixels (the backbone's 160 × 320 input).
+    /// Image pixels → crop pixels (the backbone's 192 × 384 input).
     public var imageToCrop: AffineTransform {
         let sx = Double(Self.inputWidth) / (box.x1 - box.x0), sy = Double(Self.inputHeight) / (box.y1 - box.y0)
         return AffineTransform(m00: sx, m01: 0, m02: -box.x0 * sx, m10: 0, m11: sy, m12: -box.y0 * sy)
