@@ -49,10 +49,22 @@ struct TrainProjectionCommand: AsyncParsableCommand {
     @Option(help: "ccp's ground-truth.json: add its street-photo garment crops to the training catalog.")
     var streetCrops: String?
 
+    @Flag(help: """
+        Do nothing when --output exists and the stamp beside it (<output>.json, written by every run) shows it was \
+        trained from the same inputs: model version, framing, settings, catalog files and street crops.
+        """)
+    var skipIfCurrent = false
+
     func run() async throws {
         var plain = vision
         plain.projection = "none"
         let embedder = try plain.embedder()
+        let destination = URL(fileURLWithPath: output)
+        let inputs = trainingInputs(modelVersion: embedder.modelVersion, framing: embedder.framing.rawValue)
+        if skipIfCurrent, let stamp = ProjectionTrainingStamp.read(for: destination), stamp.vouches(for: destination, inputs: inputs) {
+            JSONLineWriter().write(["output": output, "content_id": stamp.contentID, "trained": false, "reason": "current"])
+            return
+        }
         let folder = LabelledFolder(path: catalog)
         // Every photo twice: as it is and mirrored (an augmentation: garments look alike either way round).
         var (features, labels, _) = try await folder.embed(with: embedder, features: true)
@@ -107,13 +119,31 @@ struct TrainProjectionCommand: AsyncParsableCommand {
         let (allX, allY) = augmented(Array(0..<labels.count))
         let final = trainer.train(features: allX, labels: allY, classCount: classes.count, blend: best.0)
         let bytes = final.serialized()
-        try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try Data(bytes).write(to: destination, options: .atomic)
+        try ProjectionTrainingStamp(inputs: inputs, contentID: final.contentID).write(for: destination)
         JSONLineWriter().write([
-            "output": output, "framing": embedder.framing.rawValue, "classes": classes, "catalog": labels.count,
+            "output": output, "trained": true, "framing": embedder.framing.rawValue, "classes": classes, "catalog": labels.count,
             "dev": devRows.count, "dev_precision_at_10_plain": plainDev.precisionAt10,
             "dev_precision_at_10_by_blend": results.map { ["blend": Double($0.0), "precision_at_10": $0.1] as [String: Any] },
             "blend": Double(best.0), "dimension": dimension, "content_id": final.contentID, "bytes": bytes.count,
             "street_crops": labels.count - mirroredLabels.count,
         ])
+    }
+
+    /// Everything the training reads or is told, for the stamp (see ``ProjectionTrainingStamp``).
+    func trainingInputs(modelVersion: String, framing: String) -> String {
+        let images: Set<String> = ["jpg", "jpeg", "png"]
+        var lines = [
+            "model \(modelVersion)", "framing \(framing)", "dimension \(dimension)", "epochs \(epochs)",
+            "dev-fraction \(devFraction)", "blends \(blends)", "seed \(seed)",
+            "catalog \(ProjectionTrainingStamp.listing(of: URL(fileURLWithPath: catalog), extensions: images))",
+        ]
+        if let streetCrops {
+            let groundTruth = URL(fileURLWithPath: streetCrops)
+            lines.append("street-crops \(ProjectionTrainingStamp.fileDigest(groundTruth))")
+            let photos = groundTruth.deletingLastPathComponent().appendingPathComponent("photos")
+            lines.append("street-photos \(ProjectionTrainingStamp.listing(of: photos, extensions: images))")
+        }
+        return lines.joined(separator: "\n")
     }
 }
