@@ -22,11 +22,9 @@ public enum LookForm {
         case unsupported
     }
 
-    /// The media type of `contentType` (up to its first `;`, without spaces and tabs around it, lower-cased, as
-    /// ``MultipartFormData/boundary(contentType:)`` reads it) and what it makes of the body.
+    /// What the media type of `contentType` (``MultipartFormData/mediaType(_:)``) makes of the body.
     public static func bodyKind(contentType: String?) -> BodyKind {
-        let type = (contentType ?? "").split(separator: ";", omittingEmptySubsequences: false)[0].trimmingWhitespace().lowercased()
-        switch type {
+        switch MultipartFormData.mediaType(contentType ?? "") {
         case "image/jpeg", "image/png": return .photo
         case "multipart/form-data": return .form
         default: return .unsupported

@@ -55,7 +55,7 @@ public enum ProductForm {
         var superCategory: SuperCategory?
         if let name = try text("super_category", fields) {
             guard let value = SuperCategory(rawValue: name) else {
-                throw FormFieldError("super_category must be upper, lower or foot, not \"\(name)\"")
+                throw FormFieldError("super_category must be upper, lower or foot, not \(FormFieldError.quoted(name))")
             }
             superCategory = value
         }
