@@ -35,7 +35,7 @@ public struct FuzzTarget: Sendable {
 
     /// Every target, in the order `Benchmarks/run-fuzz` runs them.
     public static let all: [FuzzTarget] = [
-        .jpeg, .exif, .png, .json, .messages, .csv, .multipart, .searchWire,
+        .jpeg, .exif, .png, .json, .messages, .csv, .multipart, .searchWire, .forms, .reindex,
     ]
 
     /// Loads what the targets load once (the compiled schemas, the EXIF target's base JPEG, the search-wire target's shard) and runs each target on

@@ -29,11 +29,10 @@ extension Searcher {
 
     /// Retrains the matching indexes of the matching shards this process holds from the vectors in PostgreSQL,
     /// beside the serving ones, replays what arrived meanwhile and swaps; measures recall@10 before and after.
-    public func reindex(shard: Int?, superCategory: SuperCategory?, modelVersion: String?) async throws -> [ReindexReport] {
+    public func reindex(_ scope: ReindexScope) async throws -> [ReindexReport] {
         var reports: [ReindexReport] = []
-        for (held, entry) in owned.all.sorted(by: { $0.key < $1.key }) where shard == nil || shard == held {
-            for key in entry.catalog.indexCounts.keys.sorted()
-            where superCategory.map({ $0 == key.superCategory }) ?? true && modelVersion.map({ $0 == key.modelVersion }) ?? true {
+        for (held, entry) in owned.all.sorted(by: { $0.key < $1.key }) {
+            for key in entry.catalog.indexCounts.keys.sorted() where scope.includes(shard: held, key: key) {
                 guard let index = entry.catalog.index(key) else { continue }
                 reports.append(try await reindex(index, of: held, key: key))
             }

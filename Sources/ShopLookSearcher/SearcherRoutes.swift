@@ -27,8 +27,13 @@ public enum SearcherRoutes {
         }
         router.post("v1/reindex") { request, context in
             let body = try await request.body.collect(upTo: maximumBody)
-            let scope = body.readableBytes == 0 ? ReindexScope() : try JSONDecoder().decode(ReindexScope.self, from: Data(buffer: body))
-            return try json(try await searcher.reindex(shard: scope.shard, superCategory: scope.superCategory, modelVersion: scope.modelVersion))
+            let scope: ReindexScope
+            do {
+                scope = try ReindexScope.decode(Data(buffer: body))
+            } catch let error as SearchError {
+                throw HTTPError(.badRequest, message: error.description)
+            }
+            return try json(try await searcher.reindex(scope))
         }
         router.get("healthz") { _, _ in
             let loading = searcher.loadingShards.sorted()
@@ -48,7 +53,7 @@ public enum SearcherRoutes {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {
-            throw HTTPError(.badRequest, message: "malformed \(T.self): \(error)")
+            throw HTTPError(.badRequest, message: "malformed \(T.self): \((error as? DecodingError)?.reason ?? "undecodable JSON")")
         }
     }
 
@@ -56,16 +61,6 @@ public enum SearcherRoutes {
         let data = try JSONEncoder().encode(value)
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-struct ReindexScope: Codable {
-    var shard: Int?
-    var superCategory: SuperCategory?
-    var modelVersion: String?
-
-    enum CodingKeys: String, CodingKey {
-        case shard, superCategory = "super_category", modelVersion = "model_version"
     }
 }
 

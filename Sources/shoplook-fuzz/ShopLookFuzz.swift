@@ -6,7 +6,8 @@ import CLibFuzzer
 #endif
 
 /// `shoplook-fuzz NAME [ARGUMENTS…]`: one fuzz target of ShopLookFuzzTargets (`jpeg`, `exif`, `png`, `json`,
-/// `messages`, `csv`, `multipart`, `search-wire`).
+/// `messages`, `csv`, `multipart`, `search-wire`, `forms`,
+/// `reindex`).
 ///
 /// Built by `Benchmarks/run-fuzz` with `-sanitize=fuzzer,address -D SHOPLOOK_LIBFUZZER`, it is libFuzzer: the
 /// arguments after the name are libFuzzer's (`-max_total_time=60 Fuzz/corpus/json`). In the plain build it replays

@@ -109,6 +109,95 @@ import Testing
         #expect(response.answers.map(\.hits.count) == [2, 2] && response.answers[0].hits[0][1].productID == nil)
     }
 
+    /// A form seed split as the `forms` target splits it: the selector, the Content-Type line, for a look the `?k=`
+    /// line, the body parsed as multipart/form-data.
+    static func formSeed(_ name: String) throws -> (look: Bool, query: String?, form: MultipartFormData?) {
+        let input = try #require(try inputs("forms").first { $0.name == "seed-\(name)" }).bytes
+        var rest = input.dropFirst()
+        func line() -> String {
+            let end = rest.firstIndex(of: 10) ?? rest.endIndex
+            defer { rest = rest[min(end + 1, rest.endIndex)...] }
+            return String(decoding: rest[..<end], as: UTF8.self)
+        }
+        let look = input[0] % 2 == 0
+        let contentType = line()
+        let query = look ? line() : nil
+        let boundary = try? MultipartFormData.boundary(contentType: contentType)
+        return (look, query.flatMap { $0.isEmpty ? nil : $0 }, try boundary.map { try MultipartFormData(parsing: Array(rest), boundary: $0) })
+    }
+
+    @Test func theFormSeedsAreReadAsTheirNamesSay() throws {
+        func look(_ name: String) throws -> Result<Int, FormFieldError> {
+            let seed = try Self.formSeed(name)
+            #expect(seed.look, "\(name)")
+            return Result { () throws(FormFieldError) in
+                let queryK = try LookForm.k(seed.query)
+                guard let form = seed.form else { return queryK }
+                return try LookForm.fields(of: form, queryK: queryK).k
+            }
+        }
+        #expect(try look("look-form") == .success(7))
+        #expect(try look("look-form-query-k") == .success(12))
+        #expect(try look("look-form-k-overrides-query") == .success(8))
+        #expect(try look("look-photo-body") == .success(3))
+        #expect(try look("look-query-k-0") == .failure(FormFieldError("k must be a whole number 1-100")))
+        #expect(try look("look-k-101") == .failure(FormFieldError("k must be a whole number 1-100")))
+        #expect(try look("look-k-twice") == .failure(FormFieldError("the form field \"k\" is sent twice")))
+        #expect(try look("look-image-twice") == .failure(FormFieldError("the form field \"image\" is sent twice")))
+        #expect(try look("look-no-image") == .failure(FormFieldError("the form has no \"image\" file field")))
+        #expect(try look("look-k-not-utf8") == .failure(FormFieldError("the \"k\" field is not UTF-8 text")))
+        #expect(LookForm.bodyKind(contentType: " Image/PNG ; x=y") == .photo)
+
+        func product(_ name: String) throws -> Result<ProductForm.Fields, FormFieldError> {
+            let seed = try Self.formSeed(name)
+            #expect(!seed.look, "\(name)")
+            let form = try #require(seed.form)
+            return Result { () throws(FormFieldError) in try ProductForm.fields(of: form) }
+        }
+        let full = try product("product").get()
+        #expect(full.productID == "SKU-1/blue" && full.title == "Blue tee \u{2603}" && full.category == "t-shirt" && full.superCategory == .upper)
+        #expect(full.image.count == 22)
+        let minimal = try product("product-minimal").get()
+        #expect(minimal.category == nil && minimal.superCategory == nil)
+        let refusals = [
+            "product-id-dot-dot": "a product id cannot be \"..\"", "product-id-201": "a product id is at most 200 characters",
+            "product-title-nul": "the \"title\" field contains a NUL character", "product-title-not-utf8": "the \"title\" field is not UTF-8 text",
+            "product-url-empty": "url must be 1-2048 characters", "product-category-129": "category must be 1-128 characters",
+            "product-super-category-hats": "super_category must be upper, lower or foot, not \"hats\"",
+            "product-title-twice": "the form field \"title\" is sent twice",
+            "product-unknown-field": "unknown form field \"colour\" (fields: category, id, image, super_category, title, url)",
+            "product-no-image": "the form has no \"image\" file field",
+        ]
+        for (name, reason) in refusals {
+            #expect(try product(name).map(\.productID) == .failure(FormFieldError(reason)), "\(name)")
+        }
+    }
+
+    @Test func theReindexSeedsAreReadAsTheirNamesSay() throws {
+        let seeds = Dictionary(uniqueKeysWithValues: try Self.inputs("reindex").map { ($0.name, Data($0.bytes)) })
+        func scope(_ name: String) throws -> Result<ReindexScope, SearchError> {
+            let body = try #require(seeds["seed-\(name)"])
+            return Result { () throws(SearchError) in try ReindexScope.decode(body) }
+        }
+        #expect(try scope("empty") == .success(ReindexScope()))
+        #expect(try scope("all-null") == .success(ReindexScope()))
+        #expect(try scope("full") == .success(ReindexScope(shard: 3, superCategory: .upper, modelVersion: "fashion-clip-2024-05")))
+        #expect(try scope("shard-only") == .success(ReindexScope(shard: 0)))
+        #expect(try scope("super-category-only") == .success(ReindexScope(superCategory: .foot)))
+        #expect(try scope("shard-largest") == .success(ReindexScope(shard: Int(Int32.max))))
+        #expect(try scope("shard-negative") == .failure(.invalidRequest("shard must be 0-2147483647, not -1")))
+        #expect(try scope("shard-too-large") == .failure(.invalidRequest("shard must be 0-2147483647, not 2147483648")))
+        #expect(try scope("model-version-empty") == .failure(.invalidRequest("model_version must be 1-128 characters")))
+        #expect(try scope("model-version-129") == .failure(.invalidRequest("model_version must be 1-128 characters")))
+        for name in ["shard-fraction", "shard-string", "super-category-hats", "unknown-member", "not-an-object", "not-json"] {
+            guard case .failure(.invalidRequest(let reason)) = try scope(name) else {
+                Issue.record("\(name) accepted")
+                continue
+            }
+            #expect(reason.hasPrefix("malformed reindex request: "), "\(name): \(reason)")
+        }
+    }
+
     @Test func aPNGWithBrokenCRCsDecodesOnceTheyAreRepaired() throws {
         var broken = try #require(Self.inputs("png").first { $0.name == "seed-rgb8-5x3.png" }).bytes
         let original = broken

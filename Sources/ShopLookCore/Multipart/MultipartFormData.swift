@@ -81,9 +81,12 @@ public struct MultipartFormData: Sendable {
     }
 
     /// The boundary of a `Content-Type: multipart/form-data; boundary=…` value.
+    ///
+    /// Read scalar by scalar, not by Character: a combining mark after `;` or `=` (one Character with it) hid the
+    /// separator, so `multipart/form-data;\u{59D}…` was "not multipart/form-data" (the `forms` fuzz target).
     public static func boundary(contentType: String?) throws(MultipartError) -> String {
         guard let contentType else { throw MultipartError(.notFormData, "the request has no Content-Type; send multipart/form-data") }
-        let parameters = contentType.split(separator: ";", omittingEmptySubsequences: false)
+        let parameters = contentType.unicodeScalars.split(separator: ";", omittingEmptySubsequences: false).map { String($0) }
         let type = parameters[0].trimmingWhitespace().lowercased()
         guard type == "multipart/form-data" else {
             // Escaped, as every error text that quotes outside input: the reason may end in a log line (the fuzz target).
@@ -91,10 +94,13 @@ public struct MultipartFormData: Sendable {
         }
         var boundary: String?
         for parameter in parameters.dropFirst() {
-            guard let equals = parameter.firstIndex(of: "=") else { throw MultipartError("malformed Content-Type parameter") }
-            let name = parameter[..<equals].trimmingWhitespace().lowercased()
-            var value = parameter[parameter.index(after: equals)...].trimmingWhitespace()
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            let scalars = parameter.unicodeScalars
+            guard let equals = scalars.firstIndex(of: "=") else { throw MultipartError("malformed Content-Type parameter") }
+            let name = String(scalars[..<equals]).trimmingWhitespace().lowercased()
+            var value = String(scalars[scalars.index(after: equals)...]).trimmingWhitespace()
+            if value.unicodeScalars.first == "\"", value.unicodeScalars.last == "\"", value.unicodeScalars.count >= 2 {
+                value = String(value.unicodeScalars.dropFirst().dropLast())
+            }
             if name == "boundary" {
                 guard boundary == nil else { throw MultipartError("Content-Type names the boundary twice") }
                 boundary = value
@@ -103,6 +109,12 @@ public struct MultipartFormData: Sendable {
         guard let boundary else { throw MultipartError("the multipart/form-data Content-Type has no boundary") }
         guard isValidBoundary(boundary) else { throw MultipartError("invalid boundary (1-70 characters of RFC 2046)") }
         return boundary
+    }
+
+    /// The media type of a `Content-Type` value as ``boundary(contentType:)`` reads it: up to the first `;` scalar,
+    /// without spaces and tabs around it, lower-cased.
+    public static func mediaType(_ contentType: String) -> String {
+        String(contentType.unicodeScalars.prefix { $0 != ";" }).trimmingWhitespace().lowercased()
     }
 
     /// RFC 2046: 1–70 of `bchars` (digits, letters, `'()+_,-./:=? ` and space), not ending in a space.
@@ -240,10 +252,12 @@ private struct ParameterScanner {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
+    /// Without leading and trailing spaces and tabs, scalar by scalar (a space before a combining mark is one Character
+    /// with it, and is trimmed all the same).
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
+        let scalars = unicodeScalars
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }
