@@ -25,7 +25,7 @@ public enum TestModelFiles {
     public static var all: [String] {
         [liteRtLibrary, onnxRuntimeLibrary] + [
             "manifest.json", "blazepose/pose_detection.tflite", "blazepose/pose_landmark_full.tflite",
-            "efficientnet-lite0/efficientnet_lite0.onnx", "efficientnet-lite0/lite0_parser_backbone.onnx", "testdata/astronaut.jpg", "testdata/chelsea.jpg",
+            "efficientnet-lite0/efficientnet_lite0.onnx", "efficientnet-lite0/lite0_parser_backbone_int8.onnx", "testdata/astronaut.jpg", "testdata/chelsea.jpg",
             "testdata/chelsea-224.jpg", "testdata/coffee.jpg", "testdata/coffee.png", "testdata/person.jpg",
             "testdata/reference-embeddings.json",
         ].map(path)
