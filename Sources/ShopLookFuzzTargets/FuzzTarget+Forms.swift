@@ -83,8 +83,8 @@ extension FuzzTarget {
             guard let expected else { throw check.failure("a look form accepted that breaks a rule: \(form.parts.map(\.name).debugDescription.prefix(200))") }
             try check.require((1...LookForm.maximumK).contains(fields.k), "k \(fields.k) accepted")
             try check.require(fields.k == expected.k, "k \(fields.k), not \(expected.k)")
-            try check.require(fields.photo.startIndex == expected.photo.startIndex && fields.photo.endIndex == expected.photo.endIndex,
-                              "the photo is not the image part's bytes")
+            try check.require(fields.photo.startIndex == expected.photo.startIndex && fields.photo.endIndex == expected.photo.endIndex
+                                  && fields.photo.elementsEqual(expected.photo), "the photo is not the image part's bytes")
         case .failure(let error):
             try check.require(expected == nil, "a valid look form refused: \(error.reason.debugDescription.prefix(200))")
             try checkReason(error, check: check)
@@ -131,8 +131,8 @@ extension FuzzTarget {
                 fields.productID == expected.productID && fields.title == expected.title && fields.url == expected.url
                     && fields.category == expected.category && fields.superCategory == expected.superCategory,
                 "the fields read differ from those sent: \(fields.productID.debugDescription.prefix(100))")
-            try check.require(fields.image.startIndex == expected.image.startIndex && fields.image.endIndex == expected.image.endIndex,
-                              "the image is not the image part's bytes")
+            try check.require(fields.image.startIndex == expected.image.startIndex && fields.image.endIndex == expected.image.endIndex
+                                  && fields.image.elementsEqual(expected.image), "the image is not the image part's bytes")
             for text in [fields.productID, fields.title, fields.url, fields.category ?? "x"] {
                 try check.require(!text.unicodeScalars.contains("\0"), "a NUL accepted in \(text.debugDescription.prefix(100))")
             }

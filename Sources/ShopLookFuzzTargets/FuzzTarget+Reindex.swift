@@ -11,7 +11,7 @@ extension FuzzTarget {
             ReindexScope.decode (the searcher's reading of a reindex body): an empty body is every index; a refusal is \
             SearchError.invalidRequest with a reason on one printable line of at most 330 characters; an accepted \
             scope is within the bounds (shard 0-2^31-1, model_version 1-128 characters), came from a JSON object with \
-            no member but shard, super_category and model_version, includes the index it names and no other in what it names, and encodes, decodes \
+            no member twice and none but shard, super_category and model_version, includes the index it names and no other in what it names, and encodes, decodes \
             back equal and encodes to the same bytes again
             """
     ) { (input) throws(FuzzFailure) in
@@ -35,9 +35,12 @@ extension FuzzTarget {
             try check.require((1...ReindexScope.maximumModelVersionLength).contains(version.unicodeScalars.count),
                               "a model version of \(version.unicodeScalars.count) characters accepted")
         }
-        // The same body through ShopLookCore's parser (stricter: it refuses duplicate members): when it reads an object,
-        // that object has no other member.
-        if case .object(let members)? = try? JSONValue.parse(input) {
+        // A non-empty body accepted is one ShopLookCore's strict parser reads (no member twice) as an object with no
+        // other member.
+        if !body.isEmpty {
+            guard case .object(let members)? = try? JSONValue.parse(input) else {
+                throw check.failure("accepted a body the strict parser refuses or that is not an object")
+            }
             let unknown = members.keys.filter { !["shard", "super_category", "model_version"].contains($0) }
             try check.require(unknown.isEmpty, "accepted with the members \(unknown.debugDescription.prefix(200))")
         }

@@ -45,8 +45,15 @@ public struct VisionOptions: ParsableArguments {
     }
 
     public func embedder() throws -> ImageEmbedder {
-        try ImageEmbedder(
+        let embedder = try ImageEmbedder(
             models: try model.modelFiles(), threads: threads, framing: framing, projection: try loadProjection(), precision: precision)
+        // A projection trained here (`shoplook train projection` writes a stamp beside it) maps the features of the
+        // model it was trained on; on another model's features it would give vectors that match nothing.
+        if let projection, projection != "none",
+           let reason = ProjectionTrainingStamp.mismatch(projection: URL(fileURLWithPath: projection), baseModelVersion: embedder.baseModelVersion) {
+            throw ValidationError(reason)
+        }
+        return embedder
     }
 
     /// A centre-crop embedder of the same model (no projection): names crops from its ImageNet logits.

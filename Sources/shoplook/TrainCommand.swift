@@ -60,7 +60,7 @@ struct TrainProjectionCommand: AsyncParsableCommand {
         plain.projection = "none"
         let embedder = try plain.embedder()
         let destination = URL(fileURLWithPath: output)
-        let inputs = trainingInputs(modelVersion: embedder.modelVersion, framing: embedder.framing.rawValue)
+        let inputs = try trainingInputs(modelVersion: embedder.modelVersion, framing: embedder.framing.rawValue)
         if skipIfCurrent, let stamp = ProjectionTrainingStamp.read(for: destination), stamp.vouches(for: destination, inputs: inputs) {
             JSONLineWriter().write(["output": output, "content_id": stamp.contentID, "trained": false, "reason": "current"])
             return
@@ -130,19 +130,25 @@ struct TrainProjectionCommand: AsyncParsableCommand {
         ])
     }
 
-    /// Everything the training reads or is told, for the stamp (see ``ProjectionTrainingStamp``).
-    func trainingInputs(modelVersion: String, framing: String) -> String {
-        let images: Set<String> = ["jpg", "jpeg", "png"]
+    /// The training code's revision in the stamp: bump it when the trainer, the augmentation, the dev split or the
+    /// street crops change, so that `--skip-if-current` trains again.
+    static let trainingRevision = 1
+
+    /// What the training reads or is told, for the stamp (see ``ProjectionTrainingStamp``).
+    func trainingInputs(modelVersion: String, framing: String) throws -> String {
+        let catalogRoot = URL(fileURLWithPath: catalog)
+        let catalogFiles = try LabelledFolder(path: catalog).files().map { URL(fileURLWithPath: $0.file) }
         var lines = [
+            "training-revision \(Self.trainingRevision)",
             "model \(modelVersion)", "framing \(framing)", "dimension \(dimension)", "epochs \(epochs)",
             "dev-fraction \(devFraction)", "blends \(blends)", "seed \(seed)",
-            "catalog \(ProjectionTrainingStamp.listing(of: URL(fileURLWithPath: catalog), extensions: images))",
+            "catalog \(ProjectionTrainingStamp.listing(of: catalogFiles, relativeTo: catalogRoot))",
         ]
         if let streetCrops {
-            let groundTruth = URL(fileURLWithPath: streetCrops)
-            lines.append("street-crops \(ProjectionTrainingStamp.fileDigest(groundTruth))")
-            let photos = groundTruth.deletingLastPathComponent().appendingPathComponent("photos")
-            lines.append("street-photos \(ProjectionTrainingStamp.listing(of: photos, extensions: images))")
+            let street = try StreetCrops(groundTruth: streetCrops)
+            lines.append("street-crops \(ProjectionTrainingStamp.fileDigest(URL(fileURLWithPath: streetCrops)))")
+            let photos = Set(street.crops.map(\.name)).sorted().map { street.photos.appendingPathComponent($0 + ".jpg") }
+            lines.append("street-photos \(ProjectionTrainingStamp.listing(of: photos, relativeTo: street.photos))")
         }
         return lines.joined(separator: "\n")
     }

@@ -112,6 +112,12 @@ import Testing
     /// A form seed split as the `forms` target splits it: the selector, the Content-Type line, for a look the `?k=`
     /// line, the body parsed as multipart/form-data.
     static func formSeed(_ name: String) throws -> (look: Bool, query: String?, form: MultipartFormData?) {
+        let seed = try formSeedWithType(name)
+        return (seed.look, seed.query, seed.form)
+    }
+
+    /// ``formSeed(_:)`` with the seed's Content-Type line.
+    static func formSeedWithType(_ name: String) throws -> (look: Bool, contentType: String, query: String?, form: MultipartFormData?) {
         let input = try #require(try inputs("forms").first { $0.name == "seed-\(name)" }).bytes
         var rest = input.dropFirst()
         func line() -> String {
@@ -123,7 +129,7 @@ import Testing
         let contentType = line()
         let query = look ? line() : nil
         let boundary = try? MultipartFormData.boundary(contentType: contentType)
-        return (look, query.flatMap { $0.isEmpty ? nil : $0 }, try boundary.map { try MultipartFormData(parsing: Array(rest), boundary: $0) })
+        return (look, contentType, query.flatMap { $0.isEmpty ? nil : $0 }, try boundary.map { try MultipartFormData(parsing: Array(rest), boundary: $0) })
     }
 
     @Test func theFormSeedsAreReadAsTheirNamesSay() throws {
@@ -146,7 +152,12 @@ import Testing
         #expect(try look("look-image-twice") == .failure(FormFieldError("the form field \"image\" is sent twice")))
         #expect(try look("look-no-image") == .failure(FormFieldError("the form has no \"image\" file field")))
         #expect(try look("look-k-not-utf8") == .failure(FormFieldError("the \"k\" field is not UTF-8 text")))
-        #expect(LookForm.bodyKind(contentType: " Image/PNG ; x=y") == .photo)
+        #expect(try look("look-unknown-field") == .failure(FormFieldError("unknown form field \"colour\" (fields: image, k)")))
+        // The two seeds that are no form: their Content-Type lines decide.
+        let png = try Self.formSeedWithType("look-png-type-with-parameter")
+        #expect(png.look && png.form == nil && LookForm.bodyKind(contentType: png.contentType) == .photo)
+        let text = try Self.formSeedWithType("look-unsupported-type")
+        #expect(text.look && text.form == nil && LookForm.bodyKind(contentType: text.contentType) == .unsupported)
 
         func product(_ name: String) throws -> Result<ProductForm.Fields, FormFieldError> {
             let seed = try Self.formSeed(name)

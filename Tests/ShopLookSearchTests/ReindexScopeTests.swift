@@ -42,8 +42,12 @@ import Testing
         #expect(reason(#"{"model_version":"\#(String(repeating: "é", count: 129))"}"#) == "model_version must be 1-128 characters")
         #expect(reason(#"{"model_version":"\#(String(repeating: "é", count: 128))"}"#) == nil)
         #expect(reason(#"{"shard":"3"}"#)?.hasPrefix("malformed reindex request: at shard: ") == true)
-        // Foundation's decoder says no more of a fraction where a whole number belongs (no path either).
-        #expect(reason(#"{"shard":2.5}"#) == "malformed reindex request: The given data was not valid JSON.")
+        // Foundation's decoder calls a fraction where a whole number belongs invalid JSON (no path either): the
+        // reason says what each member must be instead.
+        #expect(reason(#"{"shard":2.5}"#)?.contains("shard must be a whole number") == true)
+        // A member given twice is refused, not decided by whichever value the decoder keeps.
+        #expect(reason(#"{"shard":1,"shard":2}"#)?.contains(#"duplicate object key "shard""#) == true)
+        #expect(reason(#"{"shard":1,"#)?.hasPrefix("malformed reindex request: ") == true)
         #expect(reason(#"{"super_category":"hats"}"#)?.hasPrefix("malformed reindex request: at super_category: ") == true)
         #expect(reason("[3]")?.hasPrefix("malformed reindex request: ") == true)
         #expect(reason("shard=3")?.hasPrefix("malformed reindex request: ") == true)

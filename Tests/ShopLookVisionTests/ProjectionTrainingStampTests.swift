@@ -16,33 +16,80 @@ struct ProjectionTrainingStampTests {
         try Data(bytes).write(to: url)
     }
 
-    @Test("the listing changes when a photo is added, removed, renamed or resized, and ignores other files")
+    private static func files(below folder: URL) throws -> [URL] {
+        try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
+            .map { folder.appendingPathComponent($0) }
+            .filter { var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && !isDirectory.boolValue }
+    }
+
+    @Test("the listing changes when a file is added, removed, renamed, resized or rewritten, or a link's target changes")
     func listing() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let images: Set<String> = ["jpg", "png"]
-        try Self.write([1, 2, 3], to: folder.appendingPathComponent("shirt/a.jpg"))
-        try Self.write([4, 5], to: folder.appendingPathComponent("shoes/b.PNG"))
-        let first = ProjectionTrainingStamp.listing(of: folder, extensions: images)
-        #expect(first.hasPrefix("2 files, sha256 "))
-        #expect(ProjectionTrainingStamp.listing(of: folder, extensions: images) == first)
+        func listing() throws -> String { ProjectionTrainingStamp.listing(of: try Self.files(below: folder), relativeTo: folder) }
+        let first = folder.appendingPathComponent("shirt/a.jpg")
+        try Self.write([1, 2, 3], to: first)
+        try Self.write([4, 5], to: folder.appendingPathComponent("shoes/b.png"))
+        let fixed = Date(timeIntervalSince1970: 1_700_000_000)
+        try FileManager.default.setAttributes([.modificationDate: fixed], ofItemAtPath: first.path)
+        let initial = try listing()
+        #expect(initial.hasPrefix("2 files, sha256 "))
+        #expect(try listing() == initial)
 
-        try Self.write([9], to: folder.appendingPathComponent("shirt/notes.txt"))
-        #expect(ProjectionTrainingStamp.listing(of: folder, extensions: images) == first)
+        // The same size, rewritten: another modification time.
+        try Self.write([3, 2, 1], to: first)
+        try FileManager.default.setAttributes([.modificationDate: fixed.addingTimeInterval(60)], ofItemAtPath: first.path)
+        let rewritten = try listing()
+        #expect(rewritten != initial && rewritten.hasPrefix("2 files"))
+        try FileManager.default.setAttributes([.modificationDate: fixed], ofItemAtPath: first.path)
+        #expect(try listing() == initial)
 
-        try Self.write([1, 2, 3, 4], to: folder.appendingPathComponent("shirt/a.jpg"))
-        let resized = ProjectionTrainingStamp.listing(of: folder, extensions: images)
-        #expect(resized != first && resized.hasPrefix("2 files"))
+        try Self.write([1, 2, 3, 4], to: first)
+        try FileManager.default.setAttributes([.modificationDate: fixed], ofItemAtPath: first.path)
+        let resized = try listing()
+        #expect(resized != initial)
 
-        try FileManager.default.moveItem(
-            at: folder.appendingPathComponent("shirt/a.jpg"), to: folder.appendingPathComponent("shoes/a.jpg"))
-        let moved = ProjectionTrainingStamp.listing(of: folder, extensions: images)
+        try FileManager.default.moveItem(at: first, to: folder.appendingPathComponent("shoes/a.jpg"))
+        let moved = try listing()
         #expect(moved != resized && moved.hasPrefix("2 files"))
 
-        try Self.write([7], to: folder.appendingPathComponent("hat/c.jpg"))
-        #expect(ProjectionTrainingStamp.listing(of: folder, extensions: images).hasPrefix("3 files"))
+        // A link is listed by the file it names.
+        let outside = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let target = outside.appendingPathComponent("c.jpg")
+        try Self.write([7], to: target)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("hat"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("hat/c.jpg"), withDestinationURL: target)
+        let linked = try listing()
+        #expect(linked.hasPrefix("3 files"))
+        try Self.write([7, 8, 9], to: target)
+        #expect(try listing() != linked)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("hat/c.jpg"))
-        #expect(ProjectionTrainingStamp.listing(of: folder, extensions: images) == moved)
+        #expect(try listing() == moved)
+
+        // A file that cannot be read is named, not skipped.
+        let gone = ProjectionTrainingStamp.listing(of: [folder.appendingPathComponent("missing.jpg")], relativeTo: folder)
+        #expect(gone.hasPrefix("1 files") && gone != ProjectionTrainingStamp.listing(of: [], relativeTo: folder))
+    }
+
+    @Test("a stamp names the model whose features it was trained on, and a projection for another model is refused")
+    func modelMismatch() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("street.slproj")
+        let projection = LinearProjection(weights: Matrix(rows: 3, columns: 2, values: [1, 2, 3, 4, 5, -6.5]), blend: 0.3)
+        try Data(projection.serialized()).write(to: path)
+        // No stamp (the committed projection has none): nothing to check against.
+        #expect(ProjectionTrainingStamp.mismatch(projection: path, baseModelVersion: "lite0-int8@b+multi-view") == nil)
+        let stamp = ProjectionTrainingStamp(
+            inputs: "training-revision 1\nmodel lite0-int8@a+multi-view\nframing multi-view", contentID: projection.contentID)
+        #expect(stamp.modelVersion == "lite0-int8@a+multi-view")
+        try stamp.write(for: path)
+        #expect(ProjectionTrainingStamp.mismatch(projection: path, baseModelVersion: "lite0-int8@a+multi-view") == nil)
+        let reason = try #require(ProjectionTrainingStamp.mismatch(projection: path, baseModelVersion: "lite0-int8@b+multi-view"))
+        #expect(reason.contains("lite0-int8@a+multi-view") && reason.contains("lite0-int8@b+multi-view") && reason.contains("train it again"))
+        #expect(ProjectionTrainingStamp(inputs: "seed 1", contentID: "x").modelVersion == nil)
     }
 
     @Test("a stamp vouches only for its own projection file and the same inputs")

@@ -5,8 +5,8 @@ import ShopLookCore
 /// The garment parser's per-cell classifier: a one-hidden-layer perceptron (ReLU) over a cell's backbone
 /// features and body-relative position, standardised, giving the probability of each ``GarmentClass``.
 ///
-/// Small on purpose: 166 inputs, 64 hidden units, 8 classes is 11 k weights; a photo's 800 cells cost two matrix
-/// products (about 9 M multiply-adds), a fraction of the backbone. It is trained on the soft class shares of each
+/// Small on purpose: 166 inputs, 64 hidden units, 8 classes is 11 k weights; a photo's 1,152 cells cost two matrix
+/// products (about 13 M multiply-adds), a fraction of the backbone. It is trained on the soft class shares of each
 /// cell (``GarmentClassifierTrainer``), so cells on a garment's edge learn to be unsure.
 public struct GarmentClassifier: Sendable, Equatable {
     public let inputCount: Int

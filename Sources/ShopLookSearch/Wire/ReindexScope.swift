@@ -48,12 +48,24 @@ public struct ReindexScope: Codable, Sendable, Equatable {
         modelVersion = try container.decodeIfPresent(String.self, forKey: .modelVersion)
     }
 
-    /// The scope a body asks for: empty, every index; otherwise JSON decoded with Foundation's `JSONDecoder`.
+    /// The scope a body asks for: empty, every index; otherwise JSON (read by the project's strict parser first,
+    /// which refuses a member given twice, then decoded with Foundation's `JSONDecoder`).
     public static func decode(_ body: Data) throws(SearchError) -> ReindexScope {
         guard !body.isEmpty else { return ReindexScope() }
+        do {
+            _ = try JSONValue.parse(body)
+        } catch {
+            let scalars = "\(error)".escapingControlCharacters.unicodeScalars
+            let text = scalars.count <= 300 ? String(scalars) : String(String.UnicodeScalarView(scalars.prefix(299))) + "…"
+            throw .invalidRequest("malformed reindex request: \(text)")
+        }
         let scope: ReindexScope
         do {
             scope = try JSONDecoder().decode(ReindexScope.self, from: body)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // Valid JSON (the parser above took it) that Foundation calls invalid: a number that is not a whole one.
+            throw .invalidRequest(
+                "malformed reindex request: shard must be a whole number, super_category upper, lower or foot, model_version a string")
         } catch let error as DecodingError {
             throw .invalidRequest("malformed reindex request: \(error.reason)")
         } catch {

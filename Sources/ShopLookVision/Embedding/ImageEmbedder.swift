@@ -54,6 +54,9 @@ public enum ModelPrecision: String, Sendable, CaseIterable {
 /// (L2-normalised, or passed through a ``LinearProjection``) and the logits.
 public actor ImageEmbedder {
     public nonisolated let modelVersion: String
+    /// The model version of the features before any projection (the model file and the framing): what a projection
+    /// is trained on.
+    public nonisolated let baseModelVersion: String
     /// The width of ``Embedding/vector``.
     public nonisolated let dimension: Int
     /// The width of ``Embedding/features`` (1280 per view).
@@ -116,6 +119,7 @@ public actor ImageEmbedder {
         self.dimension = projection?.outputDimension ?? featureDimension
         var version = baseVersion
         if framing != .centerCrop { version += "+\(framing.rawValue)" }
+        self.baseModelVersion = version
         if let projection { version += "+projection@\(projection.contentID)" }
         self.modelVersion = version
         self.executor = DedicatedThreadExecutor(name: "image-embedder")

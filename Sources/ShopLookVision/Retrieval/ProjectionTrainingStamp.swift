@@ -4,9 +4,10 @@ import ShopLookCore
 /// What a trained projection was trained from, written beside it (`<projection>.json`) so that a second
 /// `shoplook train projection --skip-if-current` can tell whether training again would give another file.
 ///
-/// `inputs` names everything the training reads or is told: the embedder's model version (the int8 or float
-/// Lite0 file, the framing), the trainer's settings, the catalog (every file's path below the catalog folder and
-/// its size) and, with street crops, the SHA-256 of ccp's `ground-truth.json` and its photos' paths and sizes.
+/// `inputs` names what the training reads or is told: the training code's revision (bumped by hand when the
+/// trainer, the augmentation or the street crops change), the embedder's model version (the int8 or float Lite0
+/// file, the framing), the trainer's settings, the catalog (the files the training reads, each with its size and
+/// modification time) and, with street crops, the SHA-256 of ccp's `ground-truth.json` and its photos' listing.
 /// `contentID` is the projection file's own id, so a stamp left beside another file does not vouch for it.
 public struct ProjectionTrainingStamp: Codable, Sendable, Equatable {
     public static let schema = 1
@@ -19,6 +20,20 @@ public struct ProjectionTrainingStamp: Codable, Sendable, Equatable {
         self.schema = Self.schema
         self.inputs = inputs
         self.contentID = contentID
+    }
+
+    /// The model version whose features the projection was trained on (the `model` line of `inputs`).
+    public var modelVersion: String? {
+        inputs.split(separator: "\n").first { $0.hasPrefix("model ") }.map { String($0.dropFirst("model ".count)) }
+    }
+
+    /// Why the projection at `projection` cannot serve an embedder whose features are `baseModelVersion`'s: its
+    /// stamp says it was trained on another model's features (vectors through it would match nothing the catalog
+    /// holds). `nil` when it can, or when it has no stamp (the committed projection has none).
+    public static func mismatch(projection: URL, baseModelVersion: String) -> String? {
+        guard let stamp = read(for: projection), let trainedOn = stamp.modelVersion, trainedOn != baseModelVersion else { return nil }
+        return "the projection \(projection.path) was trained on the features of \(trainedOn), this embedder gives "
+            + "\(baseModelVersion)'s: train it again (shoplook train projection; Deploy/train-street-projection for the street projection)"
     }
 
     /// The stamp's file for the projection at `projection`.
@@ -48,21 +63,22 @@ public struct ProjectionTrainingStamp: Codable, Sendable, Equatable {
         return loaded.contentID == contentID
     }
 
-    /// A fingerprint of the files below `folder` with one of `extensions` (lower-cased, without the dot): their
-    /// paths relative to `folder`, sorted, with their sizes, hashed. A file added, removed, renamed or resized
-    /// changes it; so does a folder that cannot be listed (it names the error).
-    public static func listing(of folder: URL, extensions: Set<String>) -> String {
-        let root = folder.standardizedFileURL.resolvingSymlinksInPath()
-        guard let walker = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: [.skipsHiddenFiles]) else {
-            return "unreadable:\(root.path)"
-        }
+    /// A fingerprint of `files`: their paths relative to `root`, sorted, each with its size and modification time,
+    /// hashed. A file added, removed, renamed, resized or rewritten changes it; one that cannot be read is named.
+    public static func listing(of files: [URL], relativeTo root: URL) -> String {
+        let base = root.standardizedFileURL.path
         var entries: [String] = []
-        for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {
-            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-            guard values?.isRegularFile ?? false else { continue }
-            let relative = String(url.standardizedFileURL.resolvingSymlinksInPath().path.dropFirst(root.path.count))
-            entries.append("\(relative)\t\(values?.fileSize ?? -1)")
+        for file in files {
+            let path = file.standardizedFileURL.path
+            let relative = path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+            // The file a symbolic link names: what the training reads.
+            let target = file.standardizedFileURL.resolvingSymlinksInPath().path
+            if let attributes = try? FileManager.default.attributesOfItem(atPath: target),
+               let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date {
+                entries.append("\(relative)\t\(size)\t\(modified.timeIntervalSince1970)")
+            } else {
+                entries.append("\(relative)\tunreadable")
+            }
         }
         entries.sort()
         return "\(entries.count) files, sha256 \(SHA256.hexDigest(Array(entries.joined(separator: "\n").utf8)))"
