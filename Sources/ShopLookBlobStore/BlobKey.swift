@@ -59,6 +59,12 @@ public enum BlobStoreError: Error, CustomStringConvertible, Equatable, Sendable 
         }
     }
 
+    /// The store's device is full (``full(operation:path:)``).
+    public var isFull: Bool {
+        if case .full = self { return true }
+        return false
+    }
+
     /// I/O errors may pass (a full disk, an unmounted volume); the others will not.
     public var isRetriable: Bool {
         switch self {

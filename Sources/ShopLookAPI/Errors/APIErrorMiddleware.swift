@@ -42,8 +42,7 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(error.status, message: error.status.reasonPhrase)
         case let error as BlobStoreError:
             context.logger.error("request failed: \(error)", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)"])
-            if case .full = error { return .blobStoreFull }
-            return .internalError
+            return error.isFull ? .blobStoreFull : .internalError
         default:
             context.logger.error("request failed: \(error)", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)"])
             return .internalError
