@@ -38,6 +38,9 @@ public enum BlobStoreError: Error, CustomStringConvertible, Equatable, Sendable 
     case corrupt(BlobKey, actual: String)
     /// An operating-system error, with the path and the system's message.
     case io(operation: String, path: String, message: String)
+    /// The store's device is full (`ENOSPC`, or `EDQUOT` for a quota): nothing was stored. Retriable: space may
+    /// return (the API answers 507 with this reason, a worker retries).
+    case full(operation: String, path: String)
     /// A blob larger than the store's limit (``FileBlobStore/maximumBlobBytes``): `size` bytes, or at least
     /// that many where the file grew while it was read. Permanent: the same blob stays too large.
     case tooLarge(BlobKey, size: Int, limit: Int)
@@ -50,15 +53,24 @@ public enum BlobStoreError: Error, CustomStringConvertible, Equatable, Sendable 
         case .notFound(let key): return "blob \(key) not found"
         case .corrupt(let key, let actual): return "blob \(key) is corrupt: its bytes hash to \(actual)"
         case .io(let operation, let path, let message): return "blob store \(operation) \(path): \(message)"
+        case .full(let operation, let path): return "blob store \(operation) \(path): no space left on the store's device"
         case .tooLarge(let key, let size, let limit):
             return "blob \(key) is too large: \(size) bytes, over the limit of \(limit) bytes"
         }
     }
 
+    /// The store's device is full (``full(operation:path:)``).
+    public var isFull: Bool {
+        if case .full = self { return true }
+        return false
+    }
+
     /// I/O errors may pass (a full disk, an unmounted volume); the others will not.
     public var isRetriable: Bool {
-        if case .io = self { return true }
-        return false
+        switch self {
+        case .io, .full: true
+        case .invalidKey, .notFound, .corrupt, .tooLarge: false
+        }
     }
 }
 

@@ -233,6 +233,7 @@ public struct FileBlobStore: BlobStore {
     }
 
     private func ioError(_ operation: String, _ path: String) -> BlobStoreError {
-        .io(operation: operation, path: path, message: String(cString: strerror(errno)))
+        if errno == ENOSPC || errno == EDQUOT { return .full(operation: operation, path: path) }
+        return .io(operation: operation, path: path, message: String(cString: strerror(errno)))
     }
 }

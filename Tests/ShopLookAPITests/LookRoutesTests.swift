@@ -111,6 +111,30 @@ struct LookRoutesTests {
         #expect(harness.looks.submitted.isEmpty)
     }
 
+    /// A full blob store (the chaos run fills it while looks are posted): a 507 that says so, without the store's path;
+    /// once space returns the same post is queued.
+    @Test func aFullBlobStoreIsA507WithItsReasonUntilSpaceReturns() async throws {
+        let harness = try APITestHarness()
+        let jpeg = try APITestHarness.jpeg()
+        harness.looks.state.withLock { $0.failure = BlobStoreError.full(operation: "write", path: "/srv/blobs/tmp/secret.tmp") }
+        try await harness.test { client in
+            let full = try await client.execute(uri: "/v1/looks", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: jpeg))
+            #expect(full.status.code == 507)
+            let error = try full.apiError()
+            #expect(error.code == "insufficient_storage")
+            #expect(error.message == "the blob store is full: the upload was not stored; try again later")
+            #expect(!String(buffer: full.body).contains("/srv/blobs"))
+            // Another failure of the store stays a 500 without its internals.
+            harness.looks.state.withLock { $0.failure = BlobStoreError.io(operation: "write", path: "/srv/blobs/x", message: "I/O error") }
+            let broken = try await client.execute(uri: "/v1/looks", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: jpeg))
+            #expect(broken.status == .internalServerError && !String(buffer: broken.body).contains("/srv/blobs"))
+            harness.looks.state.withLock { $0.failure = nil }
+            let again = try await client.execute(uri: "/v1/looks", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: jpeg))
+            #expect(again.status == .accepted)
+        }
+        #expect(harness.looks.submitted.count == 1)
+    }
+
     @Test func aFinishedLookAndItsArticleCrops() async throws {
         let harness = try APITestHarness()
         let look = try await finishedLook(harness)

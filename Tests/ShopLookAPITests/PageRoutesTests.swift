@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ShopLookAPI
+import ShopLookBlobStore
 import ShopLookCore
 import ShopLookLook
 import Testing
@@ -82,6 +83,18 @@ struct PageRoutesTests {
     }
 
     struct DatabaseDown: Error {}
+
+    @Test func aFullBlobStoreIsThe507AndItsReasonOnTheForm() async throws {
+        let harness = try APITestHarness()
+        harness.looks.state.withLock { $0.failure = BlobStoreError.full(operation: "write", path: "/srv/blobs/tmp/secret.tmp") }
+        try await harness.test { client in
+            let form = MultipartBody([.file("image", filename: "me.jpg", contentType: "image/jpeg", bytes: try APITestHarness.jpeg())])
+            let posted = try await client.execute(uri: "/looks", method: .post, headers: [.contentType: form.contentType], body: form.buffer)
+            #expect(posted.status.code == 507 && posted.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(html(posted).contains("the blob store is full: the upload was not stored; try again later"))
+            #expect(html(posted).contains("<form id=\"upload\"") && !html(posted).contains("/srv/blobs"))
+        }
+    }
 
     @Test func aFailingStoreIsA503PageWithoutInternals() async throws {
         let harness = try APITestHarness()

@@ -89,6 +89,12 @@ extension APIError {
         APIError(.serviceUnavailable, message: message, details: details)
     }
 
+    /// 507: the blob store is full, so the upload was not stored (nothing was written); a client may try again later.
+    /// The message names no path (the store's error, with its path, is logged).
+    public static let blobStoreFull = APIError(
+        HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"),
+        message: "the blob store is full: the upload was not stored; try again later")
+
     /// 500: a fault of the server; the message never carries internals (they are logged).
     public static let internalError = APIError(.internalServerError, message: "internal error (logged by the server)")
 }

@@ -1,10 +1,12 @@
 import Hummingbird
 import NIOCore
+import ShopLookBlobStore
 
 /// Turns every error a route or an inner middleware throws into an ``APIError`` answer, so that every error
 /// leaves the server in one JSON shape: Hummingbird's own "no route" becomes 404, or 405 with `Allow` when the
-/// path exists with other methods (``RouteTable``); a body over a `collect(upTo:)` limit becomes 413; anything
-/// that is not an `HTTPResponseError` is logged and answered 500 without its internals.
+/// path exists with other methods (``RouteTable``); a body over a `collect(upTo:)` limit becomes 413; a blob store
+/// with no space left becomes 507 (``APIError/blobStoreFull``, logged with its path); anything that is not an
+/// `HTTPResponseError` is logged and answered 500 without its internals.
 public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
 
@@ -38,6 +40,9 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(.contentTooLarge, message: "the request body is too large")
         case let error as any HTTPResponseError:
             return APIError(error.status, message: error.status.reasonPhrase)
+        case let error as BlobStoreError:
+            context.logger.error("request failed: \(error)", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)"])
+            return error.isFull ? .blobStoreFull : .internalError
         default:
             context.logger.error("request failed: \(error)", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)"])
             return .internalError

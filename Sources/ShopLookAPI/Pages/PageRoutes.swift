@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ShopLookBlobStore
 import ShopLookLook
 
 /// The shopper's page, server-rendered (``PageTemplates``), no script framework, nothing from a CDN:
 /// - `GET /`: upload a photo (file picker, or drop it on the page);
 /// - `POST /looks`: the form's multipart upload → 303 to the look's page (an error re-renders the form with the
-///   reason and the status the API would answer; a failure of the database or blob store is a 503 page);
+///   reason and the status the API would answer, a full blob store the API's 507 and its reason; another failure of
+///   the database or blob store is a 503 page);
 /// - `GET /looks/{look_id}`: the photo with each article's box, per article a row of products with the matched crop
 ///   beside each; it reloads itself every second until the look has ended. Partial and failed looks say why.
 public struct PageRoutes: APIRouteCollection {
@@ -26,13 +28,17 @@ public struct PageRoutes: APIRouteCollection {
         router.get("looks/{look_id}") { _, context in await page { try await look(context) } }
     }
 
-    /// A page, whatever fails: an error the API would answer is shown on the form with its status; anything else (the
-    /// database, the blob store) is logged and shown as 503 without internals.
+    /// A page, whatever fails: an error the API would answer is shown on the form with its status (a full blob store
+    /// as the API's 507, ``APIError/blobStoreFull``); anything else (the database, the blob store) is logged and shown
+    /// as 503 without internals.
     func page(_ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
         } catch let error as APIError {
             return home(error: error.message, status: error.status)
+        } catch let error as BlobStoreError where error.isFull {
+            services.logger.error("page failed: \(error)")
+            return home(error: APIError.blobStoreFull.message, status: APIError.blobStoreFull.status)
         } catch {
             services.logger.error("page failed: \(error)")
             return home(error: "The shop cannot answer right now; please try again in a moment.", status: .serviceUnavailable)
