@@ -10,7 +10,8 @@ import Testing
 /// network) and that it tells a ccp photo cut at the shoes from the whole photo; `shoplook eval pose
 /// --cross-validate` measures the full sets.
 @Suite("the learned pose verdict on the data sets", .requiresModels, .serialized,
-       .enabled(if: DataSets.root != nil, "SHOPLOOK_DATASETS is not set: the ccp and clothing-small data-set tests are skipped"))
+       .enabled(if: DataSets.root != nil,
+                "SHOPLOOK_DATASETS is not set, or has no ccp/ (photos, ground-truth.json) and clothing-small/: the data-set tests are skipped"))
 struct PoseVerdictDatasetTests {
     static var root: URL? { DataSets.root }
 
@@ -73,9 +74,13 @@ struct PoseVerdictDatasetTests {
     }
 }
 
-/// `$SHOPLOOK_DATASETS`, when set.
+/// `$SHOPLOOK_DATASETS`, when it is set and holds `ccp/` and `clothing-small/`.
 enum DataSets {
     static var root: URL? {
-        ProcessInfo.processInfo.environment["SHOPLOOK_DATASETS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        guard let path = ProcessInfo.processInfo.environment["SHOPLOOK_DATASETS"], !path.isEmpty else { return nil }
+        let root = URL(fileURLWithPath: path)
+        let needed = ["ccp/photos", "ccp/ground-truth.json", "clothing-small"]
+        guard needed.allSatisfy({ FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }) else { return nil }
+        return root
     }
 }
