@@ -17,6 +17,13 @@ extension String {
         return escaped
     }
 
+    /// The text as one printable line of at most `limit` characters: control characters escaped
+    /// (``escapingControlCharacters``), then cut to `limit - 1` characters and "…" when longer.
+    public func printableLine(limit: Int) -> String {
+        let scalars = escapingControlCharacters.unicodeScalars
+        return scalars.count <= limit ? String(scalars) : String(String.UnicodeScalarView(scalars.prefix(limit - 1))) + "…"
+    }
+
     /// Whether `scalar` is a control character (general category Cc) or a line or paragraph separator.
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029

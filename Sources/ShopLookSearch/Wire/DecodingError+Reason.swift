@@ -15,8 +15,6 @@ extension DecodingError {
         if case .keyNotFound(let key, _) = self { text = "no member \"\(key.stringValue)\"" }
         if let underlying = context.underlyingError { text += " (\(underlying))" }
         let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        let whole = (path.isEmpty ? "" : "at \(path): ") + text
-        let scalars = whole.escapingControlCharacters.unicodeScalars
-        return scalars.count <= 300 ? String(scalars) : String(String.UnicodeScalarView(scalars.prefix(299))) + "…"
+        return ((path.isEmpty ? "" : "at \(path): ") + text).printableLine(limit: 300)
     }
 }

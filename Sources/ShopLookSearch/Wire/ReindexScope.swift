@@ -55,9 +55,7 @@ public struct ReindexScope: Codable, Sendable, Equatable {
         do {
             _ = try JSONValue.parse(body)
         } catch {
-            let scalars = "\(error)".escapingControlCharacters.unicodeScalars
-            let text = scalars.count <= 300 ? String(scalars) : String(String.UnicodeScalarView(scalars.prefix(299))) + "…"
-            throw .invalidRequest("malformed reindex request: \(text)")
+            throw .invalidRequest("malformed reindex request: \("\(error)".printableLine(limit: 300))")
         }
         let scope: ReindexScope
         do {
