@@ -197,7 +197,7 @@ extension EvalArticlesCommand {
                         "expected": photo.expected.reduce(into: [String: [Double]]()) { $0[$1.key.rawValue] = [$1.value.x0, $1.value.y0, $1.value.x1, $1.value.y1] },
                     ])
                 }
-                // What ships: the parser's articles, each box averaged with the locator's.
+                // What ships: the parser's articles, upper wear and footwear averaged with the locator's boxes (GarmentRegions.fused).
                 let fused = GarmentRegions.fused(parsed: found, guided: photo.poseGuided)
                 parser.add(predicted: fused.map { ($0.superCategory, $0.box) }, expected: photo.expected)
                 // Per article: the parser's own box, the pose-guided one or their mean (what ships), wherever the parser

@@ -184,6 +184,23 @@ struct GarmentParserTests {
         #expect(GarmentRegions().regions(probabilities: separates, frame: frame, width: 400, height: 800).map(\.superCategory) == [.upper, .lower])
     }
 
+    @Test("fusing: upper-wear and footwear boxes are averaged with the pose-guided ones, lower wear keeps the parser's box, an article the locator lacks keeps its own")
+    func fusing() {
+        func region(_ category: SuperCategory, _ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> ArticleRegion {
+            ArticleRegion(superCategory: category, box: BoundingBox(x0: x0, y0: y0, x1: x1, y1: y1), score: 0.8)
+        }
+        let parsed = [region(.upper, 100, 100, 300, 400), region(.lower, 120, 380, 280, 520), region(.foot, 130, 700, 270, 760)]
+        let guided = [region(.upper, 80, 120, 320, 360), region(.lower, 110, 390, 290, 720)]
+        let fused = GarmentRegions.fused(parsed: parsed, guided: guided)
+        #expect(fused.map(\.superCategory) == [.upper, .lower, .foot])
+        #expect(fused[0].box == BoundingBox(x0: 90, y0: 110, x1: 310, y1: 380))
+        #expect(fused[1].box == parsed[1].box)
+        #expect(fused[2].box == parsed[2].box)
+        let withFeet = GarmentRegions.fused(parsed: parsed, guided: guided + [region(.foot, 110, 720, 290, 780)])
+        #expect(withFeet[2].box == BoundingBox(x0: 120, y0: 710, x1: 280, y1: 770))
+        #expect(fused.map(\.score) == parsed.map(\.score))
+    }
+
     @Test("a mask's class shares: each cell sums to one; a skirt's pixels make lower wear; outside the photo is background")
     func classShares() throws {
         let frame = try Self.frame()

@@ -15,7 +15,7 @@ import ShopLookRuntimes
 public final class GarmentParser {
     public let classifier: GarmentClassifier
     public var regionRules = GarmentRegions()
-    /// The pose-guided locator whose boxes the parser's are averaged with (``GarmentRegions/fused(parsed:guided:)``);
+    /// The pose-guided locator whose upper-wear and footwear boxes the parser's are averaged with (``GarmentRegions/fused(parsed:guided:)``);
     /// `nil` for the parser's boxes alone.
     public var locator: ArticleLocator? = ArticleLocator()
     let backbone: ParserBackbone
