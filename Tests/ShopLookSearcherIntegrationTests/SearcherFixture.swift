@@ -129,9 +129,9 @@ struct SearcherFixture: Sendable {
     }
 
     /// Starts a searcher and waits until its endpoint listens; returns it with its address.
-    func startSearcher(trainingThreshold: Int = 100) async throws -> (TestProcess, String) {
+    func startSearcher(trainingThreshold: Int = 100, extraArguments: [String] = []) async throws -> (TestProcess, String) {
         let process = try TestProcess(
-            "shoplook-searcher", arguments: searcherArguments(trainingThreshold: trainingThreshold),
+            "shoplook-searcher", arguments: searcherArguments(trainingThreshold: trainingThreshold) + extraArguments,
             environment: [KafkaConfiguration.consumerPropertiesVariable: TestBroker.consumerProperties.map { "\($0.key)=\($0.value)" }.joined(separator: ",")])
         let line = try await withTimeout(.seconds(60), "shoplook-searcher listens") {
             try await process.line(containing: "search endpoint listening on ")
