@@ -96,6 +96,11 @@ final class ShardLoads: Sendable {
         _ = await running?.value
     }
 
+    /// Returns once every queued load has ended (those queued meanwhile included).
+    func idle() async {
+        while let worker = state.withLock({ $0.worker }) { await worker.value }
+    }
+
     /// Cancels every load; returns once none runs.
     func cancelAll() async {
         let (partitions, worker) = state.withLock { state in

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import ShopLookCore
 import ShopLookSearch
 import ShopLookTestSupport
@@ -162,7 +165,14 @@ struct SearcherTests {
             try await fixture.insertArticles(0..<200)
             let slow = ["--shard-load-delay", "9"]
             let (a, addressA) = try await fixture.startSearcher(extraArguments: slow)
-            try await withTimeout(.seconds(60), "A is assigned the shards") { try await a.line(containing: "(paused)") }
+            // B starts once A has been assigned every shard and is loading them (its /healthz says which).
+            try await withTimeout(.seconds(60), "A loads every shard") {
+                while true {
+                    let (data, _) = try await URLSession.shared.data(from: URL(string: "http://\(addressA)/healthz")!)
+                    if let health = try? JSONDecoder().decode(HealthView.self, from: data), health.loading?.count == SearcherFixture.shards { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             let (b, addressB) = try await fixture.startSearcher(extraArguments: slow)
             let split = try await fixture.waitForDirectory("the shards are split between A and B", timeout: .seconds(150)) { rows in
                 rows.count == SearcherFixture.shards && Set(rows.values.map(\.owner)) == [addressA, addressB]
@@ -216,6 +226,7 @@ struct HealthView: Decodable {
     }
 
     var status: String
+    var loading: [Int]?
     var shards: [Shard]
 }
 
