@@ -167,6 +167,17 @@ struct SearcherFixture: Sendable {
         }
     }
 
+    /// Waits until the searcher at `address` reports `shards` shards loading on `/healthz` (a 503 then).
+    func waitUntilLoading(_ address: String, shards: Int) async throws {
+        try await withTimeout(.seconds(60), "\(address) loads \(shards) shards") {
+            while true {
+                let (data, _) = try await URLSession.shared.data(from: URL(string: "http://\(address)/healthz")!)
+                if let health = try? JSONDecoder().decode(HealthView.self, from: data), health.loading?.count == shards { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     // MARK: Searching
 
     /// One search through the searchers as a client does it: read the directory, ask each owner for its

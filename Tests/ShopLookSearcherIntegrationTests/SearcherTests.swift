@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import ShopLookCore
 import ShopLookSearch
 import ShopLookTestSupport
@@ -166,13 +163,7 @@ struct SearcherTests {
             let slow = ["--shard-load-delay", "9"]
             let (a, addressA) = try await fixture.startSearcher(extraArguments: slow)
             // B starts once A has been assigned every shard and is loading them (its /healthz says which).
-            try await withTimeout(.seconds(60), "A loads every shard") {
-                while true {
-                    let (data, _) = try await URLSession.shared.data(from: URL(string: "http://\(addressA)/healthz")!)
-                    if let health = try? JSONDecoder().decode(HealthView.self, from: data), health.loading?.count == SearcherFixture.shards { return }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
+            try await fixture.waitUntilLoading(addressA, shards: SearcherFixture.shards)
             let (b, addressB) = try await fixture.startSearcher(extraArguments: slow)
             let split = try await fixture.waitForDirectory("the shards are split between A and B", timeout: .seconds(150)) { rows in
                 rows.count == SearcherFixture.shards && Set(rows.values.map(\.owner)) == [addressA, addressB]
@@ -212,6 +203,24 @@ struct SearcherTests {
             b.send(SIGTERM)
             #expect(await a.exit() == .exited(0))
             #expect(await b.exit() == .exited(0))
+            #expect(try await fixture.directory().isEmpty)
+        }
+    }
+
+    /// SIGTERM while shards load: the loads are cancelled (not waited out), nothing is published, and the
+    /// searcher leaves the group and exits cleanly.
+    @Test func aSearcherStoppedWhileLoadingCancelsItsLoadsAndExits() async throws {
+        try await SearcherFixture.with { fixture in
+            try await fixture.insertArticles(0..<50)
+            let (a, address) = try await fixture.startSearcher(extraArguments: ["--shard-load-delay", "600"])
+            try await fixture.waitUntilLoading(address, shards: SearcherFixture.shards)
+            let stopped = ContinuousClock.now
+            a.send(SIGTERM)
+            #expect(await a.exit() == .exited(0))
+            #expect(ContinuousClock.now - stopped < .seconds(60), "the 600 s loads were cancelled, not waited out")
+            let output = await a.output()
+            #expect(output.components(separatedBy: "revoked while loading: its load is cancelled").count == SearcherFixture.shards + 1, "\(output)")
+            #expect(!output.contains(" published:"))
             #expect(try await fixture.directory().isEmpty)
         }
     }
