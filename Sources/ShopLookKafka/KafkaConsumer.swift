@@ -88,6 +88,25 @@ public final class KafkaConsumer: Sendable {
         try client.setPaused(partitions, paused: false)
     }
 
+    /// Moves an assigned partition's fetch position: the next record of it that ``next()`` returns is the
+    /// one at `offset` (or the first after it). No record of the partition fetched before the seek is
+    /// returned afterwards, though one returned before it may still be in the caller's hands: a caller that
+    /// must not mix the two seeks only between batches. Retries while the partition's fetcher is still being
+    /// started (right after its assignment), up to `timeout`.
+    public func seek(_ partition: KafkaTopicPartition, to offset: Int64, timeout: Duration = .seconds(10)) async throws {
+        let client = self.client
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                let remaining = Int32(max(100, min(5000, (deadline - .now).milliseconds)))
+                return try await runBlocking { try client.seek(partition, to: offset, timeoutMilliseconds: remaining) }
+            } catch let error as KafkaError where error.code == RDKafkaConsumer.notStartedErrorCode && ContinuousClock.now < deadline {
+                // The assignment's fetcher starts after the group's committed offset is read: a moment.
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     /// Partitions currently owned by this member.
     public var assignment: Set<KafkaTopicPartition> { client.assignment }
 

@@ -10,10 +10,12 @@ import Synchronization
 /// A searcher: a member of the searchers' consumer group on `embedded`, owning the shards (partitions) the
 /// group assigns it, and answering searches on them.
 ///
-/// - On assignment, before any record of the partition is fetched, a shard is loaded from its newest snapshot
-///   (replaying from the snapshot's offset) or, without one, rebuilt from PostgreSQL (replaying from the high
-///   watermark read before PostgreSQL was: every record before it is reflected there). Then its row in
-///   `searcher_shards` is written with a new generation, and it answers.
+/// - On assignment the partitions are paused, and their shards load in the background, one at a time
+///   (``ShardLoads``; the rebalance is not held up): from the newest snapshot (replaying from the snapshot's
+///   offset) or, without one, rebuilt from PostgreSQL (replaying from the high watermark read before
+///   PostgreSQL was: every record before it is reflected there). A loaded shard's partition is sought to that
+///   offset and resumed; once it has caught up, its row in `searcher_shards` is written with a new
+///   generation, and it answers. A partition revoked while its shard loads cancels the load.
 /// - Records are applied in partition order: an article's vector (read from PostgreSQL) is upserted, a
 ///   tombstone (empty value, keyed by article id) removes the article. A record whose vector is no longer live
 ///   (its product was removed) is skipped.
@@ -31,6 +33,8 @@ public final class Searcher: Service, Sendable {
     let codec: MessageCodec
     let logger: Logger
     let owned = OwnedShards()
+    /// The shards loading in the background.
+    let loads = ShardLoads()
     let metrics = SearcherMetrics()
     /// Searches run here, off the cooperative pool.
     let searchPool: BlockingCallPool
@@ -71,8 +75,12 @@ public final class Searcher: Service, Sendable {
 
     public func run() async throws {
         let handler = KafkaRebalanceHandler(
-            onAssign: { [self] partitions in await self.assign(partitions) },
-            onRevoke: { [self] partitions, lost in await self.revoke(partitions, lost: lost) })
+            onAssign: { [self] partitions in
+                self.assign(partitions)
+                return [:]
+            },
+            onRevoke: { [self] partitions, lost in await self.revoke(partitions, lost: lost) },
+            assignPaused: true)
         let consumer = try KafkaConsumer(
             configuration: configuration.consumer, topics: [configuration.topic], rebalanceHandler: handler, logger: logger)
         logger.info("searcher consuming \(configuration.topic) as group \(configuration.consumer.groupID) (member \(ownership.member))")
@@ -88,16 +96,19 @@ public final class Searcher: Service, Sendable {
             }
         } catch {
             try? await consumer.close()
+            await loads.cancelAll()
             await releaseAll(snapshot: false)
             throw error
         }
         try await consumer.close()
+        await loads.cancelAll()
         await releaseAll(snapshot: true)
         logger.info("searcher stopped")
     }
 
     private func consume(_ consumer: KafkaConsumer) async throws {
         while !isStopping {
+            await startLoaded(consumer)
             guard let first = try await consumer.poll(timeout: .milliseconds(200)) else {
                 if consumer.isClosing { return }
                 if let failure = failure.withLock({ $0 }) { throw failure }

@@ -19,6 +19,10 @@ public struct SearcherConfiguration: Sendable {
     public var policy = IndexPolicy()
     /// Threads that run searches (off the cooperative pool).
     public var searchThreads = 2
+    /// How long each shard's load waits before it begins (cancelled with the load when its partition is
+    /// revoked). Zero in production; tests and drills set it to stand in for a slow rebuild (minutes per
+    /// million vectors) and check that the group keeps working while shards load.
+    public var shardLoadDelay: Duration = .zero
 
     public init(topic: String, consumer: KafkaConsumerConfiguration, snapshotRoot: String) {
         self.topic = topic

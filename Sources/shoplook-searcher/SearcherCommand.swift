@@ -52,11 +52,15 @@ struct SearcherCommand: AsyncParsableCommand {
     @Option(help: "Threads that run searches.")
     var searchThreads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Seconds each shard's load waits before it begins (for tests and drills: stands in for a slow rebuild; 0 in production).")
+    var shardLoadDelay = 0.0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
         guard snapshotInterval > 0 else { throw ValidationError("--snapshot-interval must be positive") }
         guard trainingThreshold >= 64 else { throw ValidationError("--training-threshold must be at least 64 (4-bit codes train 16 centroids per sub-quantizer)") }
         guard nprobe > 0, rerank > 0 else { throw ValidationError("--nprobe and --rerank must be positive") }
+        guard shardLoadDelay >= 0 else { throw ValidationError("--shard-load-delay must not be negative") }
         guard (1...64).contains(searchThreads) else { throw ValidationError("--search-threads must be 1-64") }
         if let advertise, advertise.split(separator: ":").count != 2 { throw ValidationError("--advertise must be host:port") }
     }
@@ -71,8 +75,8 @@ struct SearcherCommand: AsyncParsableCommand {
         let topics = kafka.topics
         let kafkaConfiguration = try kafka.configuration(clientID: "shoplook-searcher")
         var consumer = KafkaConsumerConfiguration(kafka: kafkaConfiguration, groupID: group ?? topics.prefix + "shoplook-searcher")
-        // Shards load inside the assignment callback (a rebuild of 125,000 vectors from PostgreSQL takes a minute
-        // on a small machine), between two polls.
+        // Shards load in the background while the consumer keeps polling (their partitions paused), so loads no
+        // longer need a long poll interval; it is kept as it was (a batch's PostgreSQL reads on a loaded machine).
         consumer.maxPollInterval = .seconds(1800)
         var configuration = SearcherConfiguration(topic: topics.embedded, consumer: consumer, snapshotRoot: snapshots ?? defaultSnapshotRoot())
         configuration.snapshotInterval = .milliseconds(Int64(snapshotInterval * 1000))
@@ -80,6 +84,7 @@ struct SearcherCommand: AsyncParsableCommand {
         configuration.policy.nprobe = nprobe
         configuration.policy.rerankFactor = rerank
         configuration.searchThreads = searchThreads
+        configuration.shardLoadDelay = .milliseconds(Int64(shardLoadDelay * 1000))
 
         let pool = PostgresPool(configuration: try database.configuration(), maximumConnections: 4, logger: logger)
         let address = PendingValue<String>()

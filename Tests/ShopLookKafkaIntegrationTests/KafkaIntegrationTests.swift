@@ -281,4 +281,53 @@ import Testing
         try await consumer.close()
         try await producer.close()
     }
+
+    /// The opt-in for owners that prepare partitions in the background: assigned partitions stay paused until
+    /// the owner seeks and resumes them; a seek moves the position both ways, and the commits follow it.
+    @Test func partitionsAssignedPausedStartWhereTheOwnerSeeks() async throws {
+        let broker = try await TestBroker(topics: ["paused": 1])
+        defer { broker.stop() }
+        let producer = try producer(broker)
+        _ = try await producer.send(records(0..<10, topic: "paused"))
+        let p0 = KafkaTopicPartition(topic: "paused", partition: 0)
+        let assigned = Observed<[KafkaTopicPartition]>([])
+        let consumer = try KafkaConsumer(
+            configuration: broker.consumerConfiguration(group: "p"), topics: ["paused"],
+            rebalanceHandler: KafkaRebalanceHandler(
+                onAssign: { partitions in
+                    await assigned.update { $0 += partitions }
+                    return [:]
+                }, assignPaused: true),
+            logger: logger)
+        // Assigned, and nothing comes while it stays paused (every poll serves the group meanwhile).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await assigned.value.isEmpty, ContinuousClock.now < deadline {
+            #expect(try await consumer.poll(timeout: .milliseconds(100)) == nil)
+        }
+        #expect(await assigned.value == [p0])
+        for _ in 0..<10 { #expect(try await consumer.poll(timeout: .milliseconds(100)) == nil, "a paused partition fetches nothing") }
+
+        try await consumer.seek(p0, to: 4)
+        try consumer.resume([p0])
+        var offsets: [Int64] = []
+        while offsets.last != 9 {
+            let message = try await withTimeout(.seconds(30), "records from the sought offset") { try await consumer.next() }!
+            consumer.markProcessed(message)
+            offsets.append(message.offset)
+        }
+        #expect(offsets == Array(4...9))
+        // Back to 2 while consuming: replayed from there, in order, and the commit point is the partition's end.
+        try await consumer.seek(p0, to: 2)
+        offsets = []
+        while offsets.last != 9 {
+            let message = try await withTimeout(.seconds(30), "records after seeking back") { try await consumer.next() }!
+            consumer.markProcessed(message)
+            offsets.append(message.offset)
+        }
+        #expect(offsets == Array(2...9))
+        try await consumer.commit()
+        #expect(try await consumer.committedOffsets([p0])[p0] == 10)
+        try await consumer.close()
+        try await producer.close()
+    }
 }

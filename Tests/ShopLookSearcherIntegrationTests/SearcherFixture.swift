@@ -129,9 +129,9 @@ struct SearcherFixture: Sendable {
     }
 
     /// Starts a searcher and waits until its endpoint listens; returns it with its address.
-    func startSearcher(trainingThreshold: Int = 100) async throws -> (TestProcess, String) {
+    func startSearcher(trainingThreshold: Int = 100, extraArguments: [String] = []) async throws -> (TestProcess, String) {
         let process = try TestProcess(
-            "shoplook-searcher", arguments: searcherArguments(trainingThreshold: trainingThreshold),
+            "shoplook-searcher", arguments: searcherArguments(trainingThreshold: trainingThreshold) + extraArguments,
             environment: [KafkaConfiguration.consumerPropertiesVariable: TestBroker.consumerProperties.map { "\($0.key)=\($0.value)" }.joined(separator: ",")])
         let line = try await withTimeout(.seconds(60), "shoplook-searcher listens") {
             try await process.line(containing: "search endpoint listening on ")
@@ -162,6 +162,17 @@ struct SearcherFixture: Sendable {
             while true {
                 let rows = try await directory()
                 if done(rows) { return rows }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Waits until the searcher at `address` reports `shards` shards loading on `/healthz` (a 503 then).
+    func waitUntilLoading(_ address: String, shards: Int) async throws {
+        try await withTimeout(.seconds(60), "\(address) loads \(shards) shards") {
+            while true {
+                let (data, _) = try await URLSession.shared.data(from: URL(string: "http://\(address)/healthz")!)
+                if let health = try? JSONDecoder().decode(HealthView.self, from: data), health.loading?.count == shards { return }
                 try await Task.sleep(for: .milliseconds(50))
             }
         }

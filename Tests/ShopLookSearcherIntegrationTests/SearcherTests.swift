@@ -153,6 +153,77 @@ struct SearcherTests {
             #expect(await b.exit() == .exited(0))
         }
     }
+
+    /// Shards load outside the rebalance: a searcher whose every shard load takes longer than the group's session
+    /// time-out (6 s) stays a member while a second searcher joins during its loads (the loads of the partitions
+    /// moved to the second are cancelled), and each shard is then loaded and published once, by one owner.
+    @Test func slowShardLoadsDoNotHoldTheGroupsRebalanceUp() async throws {
+        try await SearcherFixture.with { fixture in
+            try await fixture.insertArticles(0..<200)
+            let slow = ["--shard-load-delay", "9"]
+            let (a, addressA) = try await fixture.startSearcher(extraArguments: slow)
+            // B starts once A has been assigned every shard and is loading them (its /healthz says which).
+            try await fixture.waitUntilLoading(addressA, shards: SearcherFixture.shards)
+            let (b, addressB) = try await fixture.startSearcher(extraArguments: slow)
+            let split = try await fixture.waitForDirectory("the shards are split between A and B", timeout: .seconds(150)) { rows in
+                rows.count == SearcherFixture.shards && Set(rows.values.map(\.owner)) == [addressA, addressB]
+            }
+            let outputA = await a.output(), outputB = await b.output()
+            // A stayed in the group all along: never evicted, so nothing of it was lost.
+            for line in (outputA + "\n" + outputB).split(separator: "\n") {
+                #expect(
+                    !line.contains("lost \(fixture.topics.embedded)") && !line.contains("lost while loading") && !line.contains("rebalance failed"),
+                    "\(line)")
+            }
+            // B joined while A was loading (A's first load takes 9 s), and A gave up partitions it had not loaded.
+            #expect(outputA.contains("revoked while loading: its load is cancelled"), "\(outputA)")
+            // Each shard loaded and published exactly once, by the member that owns it now.
+            for shard in 0..<SearcherFixture.shards {
+                let owner = split[shard]!.owner == addressA ? outputA : outputB
+                let other = split[shard]!.owner == addressA ? outputB : outputA
+                #expect(owner.components(separatedBy: "shard \(shard) published:").count == 2, "shard \(shard) published once")
+                #expect(!other.contains("shard \(shard) published:"), "shard \(shard) published by its owner only")
+                #expect(owner.components(separatedBy: "shard \(shard) ready:").count == 2, "shard \(shard) loaded once")
+                #expect(!other.contains("shard \(shard) ready:"), "shard \(shard) not loaded by the other")
+            }
+            // Searches reach every shard once, and the shards hold what they should.
+            let (hits, answered) = try await fixture.search(SearcherFixture.vector(42))
+            #expect(answered == [0, 1, 2, 3] && hits.first?.articleID == SearcherFixture.articleID(42))
+            // Records produced now are replayed from where each load left the partition.
+            try await fixture.insertArticles(200..<240)
+            try await fixture.announce(200..<240)
+            try await withTimeout(.seconds(60), "the new articles are searchable") {
+                while true {
+                    let (hits, answered) = try await fixture.search(SearcherFixture.vector(230), k: 1)
+                    if answered == [0, 1, 2, 3], hits.first?.articleID == SearcherFixture.articleID(230) { return }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            a.send(SIGTERM)
+            b.send(SIGTERM)
+            #expect(await a.exit() == .exited(0))
+            #expect(await b.exit() == .exited(0))
+            #expect(try await fixture.directory().isEmpty)
+        }
+    }
+
+    /// SIGTERM while shards load: the loads are cancelled (not waited out), nothing is published, and the
+    /// searcher leaves the group and exits cleanly.
+    @Test func aSearcherStoppedWhileLoadingCancelsItsLoadsAndExits() async throws {
+        try await SearcherFixture.with { fixture in
+            try await fixture.insertArticles(0..<50)
+            let (a, address) = try await fixture.startSearcher(extraArguments: ["--shard-load-delay", "600"])
+            try await fixture.waitUntilLoading(address, shards: SearcherFixture.shards)
+            let stopped = ContinuousClock.now
+            a.send(SIGTERM)
+            #expect(await a.exit() == .exited(0))
+            #expect(ContinuousClock.now - stopped < .seconds(60), "the 600 s loads were cancelled, not waited out")
+            let output = await a.output()
+            #expect(output.components(separatedBy: "revoked while loading: its load is cancelled").count == SearcherFixture.shards + 1, "\(output)")
+            #expect(!output.contains(" published:"))
+            #expect(try await fixture.directory().isEmpty)
+        }
+    }
 }
 
 /// `/healthz` as the searcher writes it.
@@ -164,6 +235,7 @@ struct HealthView: Decodable {
     }
 
     var status: String
+    var loading: [Int]?
     var shards: [Shard]
 }
 

@@ -11,7 +11,7 @@ import Synchronization
 /// ## The handle's lifetime
 ///
 /// `close` destroys the handle on the poller thread while other threads may be in `commitStored`,
-/// `committed` or `setPaused`. Those take a *lease* on the handle (``withHandle(_:_:)``): under the state
+/// `committed`, `setPaused` or `seek`. Those take a *lease* on the handle (``withHandle(_:_:)``): under the state
 /// lock they check that the consumer is not closing and count themselves in, then call librdkafka
 /// *outside* the lock, then count themselves out. `close` refuses new leases first (a call that arrives
 /// once close has begun throws a `.closed` error without touching the handle), waits until the running
@@ -214,6 +214,26 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         }
     }
 
+    /// Moves the fetch position of an assigned partition to `offset` and waits (up to `timeoutMilliseconds`)
+    /// until librdkafka has done it. Records of the partition fetched or queued before the seek are never
+    /// returned by a later `poll` (librdkafka's version barrier). A `_STATE` error means the partition's fetcher
+    /// has not started yet (its assignment is still being served); the caller may retry.
+    /// The code of a seek refused because the partition's fetcher has not started (`_STATE`).
+    static let notStartedErrorCode = RD_KAFKA_RESP_ERR__STATE.rawValue
+
+    func seek(_ partition: KafkaTopicPartition, to offset: Int64, timeoutMilliseconds: Int32) throws(KafkaError) {
+        try withHandle("seek") { handle throws(KafkaError) in
+            let list = RDKafkaPartitionList.make([(partition, offset)])
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            if let failure = rd_kafka_seek_partitions(handle, list, timeoutMilliseconds) {
+                throw KafkaError(error: failure, context: "seek \(partition) to \(offset)")
+            }
+            if let failed = RDKafkaPartitionList.elements(list).first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+                throw KafkaError(code: failed.error, context: "seek \(failed.partition) to \(offset)")
+            }
+        }
+    }
+
     // MARK: Rebalance
 
     private static let rebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = {
@@ -248,7 +268,19 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
                 let result = rd_kafka_assign(handle, list)
                 if result != RD_KAFKA_RESP_ERR_NO_ERROR { logger.error("\(KafkaError(code: result, context: "assign"))") }
             }
-            logger.info("assigned \(partitions.map(\.description).joined(separator: ", "))")
+            if rebalanceHandler.assignPaused, !partitions.isEmpty {
+                // Before this callback returns, so before any poll can hand out one of their records. A record
+                // fetched before the pause took effect is discarded by librdkafka once the owner seeks (a seek
+                // is a version barrier for the partition's queued records).
+                let paused = RDKafkaPartitionList.make(partitions)
+                defer { rd_kafka_topic_partition_list_destroy(paused) }
+                let result = rd_kafka_pause_partitions(handle, paused)
+                if result != RD_KAFKA_RESP_ERR_NO_ERROR { logger.error("\(KafkaError(code: result, context: "pause assigned"))") }
+                for failed in RDKafkaPartitionList.elements(paused) where failed.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    logger.error("\(KafkaError(code: failed.error, context: "pause assigned \(failed.partition)"))")
+                }
+            }
+            logger.info("assigned \(partitions.map(\.description).joined(separator: ", "))\(rebalanceHandler.assignPaused ? " (paused)" : "")")
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(handle) != 0
             let handler = rebalanceHandler
