@@ -214,13 +214,13 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         }
     }
 
+    /// The code of a seek refused because the partition's fetcher has not started (`_STATE`).
+    static let notStartedErrorCode = RD_KAFKA_RESP_ERR__STATE.rawValue
+
     /// Moves the fetch position of an assigned partition to `offset` and waits (up to `timeoutMilliseconds`)
     /// until librdkafka has done it. Records of the partition fetched or queued before the seek are never
     /// returned by a later `poll` (librdkafka's version barrier). A `_STATE` error means the partition's fetcher
     /// has not started yet (its assignment is still being served); the caller may retry.
-    /// The code of a seek refused because the partition's fetcher has not started (`_STATE`).
-    static let notStartedErrorCode = RD_KAFKA_RESP_ERR__STATE.rawValue
-
     func seek(_ partition: KafkaTopicPartition, to offset: Int64, timeoutMilliseconds: Int32) throws(KafkaError) {
         try withHandle("seek") { handle throws(KafkaError) in
             let list = RDKafkaPartitionList.make([(partition, offset)])
