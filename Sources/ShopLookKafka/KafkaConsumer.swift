@@ -92,16 +92,17 @@ public final class KafkaConsumer: Sendable {
     /// one at `offset` (or the first after it). No record of the partition fetched before the seek is
     /// returned afterwards, though one returned before it may still be in the caller's hands: a caller that
     /// must not mix the two seeks only between batches. Retries while the partition's fetcher is still being
-    /// started (right after its assignment), up to `timeout`.
-    public func seek(_ partition: KafkaTopicPartition, to offset: Int64, timeout: Duration = .seconds(10)) async throws {
+    /// started (right after its assignment) or when a try times out, up to `timeout`.
+    public func seek(_ partition: KafkaTopicPartition, to offset: Int64, timeout: Duration = .seconds(60)) async throws {
         let client = self.client
         let deadline = ContinuousClock.now + timeout
         while true {
             do {
                 let remaining = Int32(max(100, min(5000, (deadline - .now).milliseconds)))
                 return try await runBlocking { try client.seek(partition, to: offset, timeoutMilliseconds: remaining) }
-            } catch let error as KafkaError where error.code == RDKafkaConsumer.notStartedErrorCode && ContinuousClock.now < deadline {
-                // The assignment's fetcher starts after the group's committed offset is read: a moment.
+            } catch let error as KafkaError where RDKafkaConsumer.retriableSeekErrorCodes.contains(error.code) && ContinuousClock.now < deadline {
+                // The assignment's fetcher starts after the group's committed offset is read: a moment. A seek that
+                // timed out (a busy machine) left the position unknown; seeking again to the same offset is harmless.
                 try await Task.sleep(for: .milliseconds(50))
             }
         }

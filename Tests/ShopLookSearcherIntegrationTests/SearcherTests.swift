@@ -97,8 +97,15 @@ struct SearcherTests {
             let partial = try await fixture.searchCommand(vectorOf: 7, deadlineMs: 300)
             #expect(partial.exit == .exited(3) && partial.output.contains(#""partial":true"#), "\(partial.output)")
             let (restarted, _) = try await fixture.startSearcher()
-            let recovered = try await fixture.waitForDirectory("every shard published again") { rows in
-                rows.count == SearcherFixture.shards && rows.allSatisfy { $0.value.generation > (first[$0.key]?.generation ?? 0) }
+            let recovered: [Int: (owner: String, generation: Int64)]
+            do {
+                recovered = try await fixture.waitForDirectory("every shard published again") { rows in
+                    rows.count == SearcherFixture.shards && rows.allSatisfy { $0.value.generation > (first[$0.key]?.generation ?? 0) }
+                }
+            } catch {
+                // Say why: the restarted searcher's own account (it failed once in CI under load, never alone).
+                Issue.record("the restarted searcher's log ends:\n\(String((await restarted.output()).suffix(4000)))")
+                throw error
             }
             #expect(recovered.count == SearcherFixture.shards)
             // Each shard holds exactly PostgreSQL's live vectors: none missing, none twice, no removed one.

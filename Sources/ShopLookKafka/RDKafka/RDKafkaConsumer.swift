@@ -214,8 +214,9 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
         }
     }
 
-    /// The code of a seek refused because the partition's fetcher has not started (`_STATE`).
-    static let notStartedErrorCode = RD_KAFKA_RESP_ERR__STATE.rawValue
+    /// The codes of a seek worth trying again: refused because the partition's fetcher has not started (`_STATE`),
+    /// or not done within its time (`_TIMED_OUT`, the position then unknown).
+    static let retriableSeekErrorCodes: Set<Int32> = [RD_KAFKA_RESP_ERR__STATE.rawValue, RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue]
 
     /// Moves the fetch position of an assigned partition to `offset` and waits (up to `timeoutMilliseconds`)
     /// until librdkafka has done it. Records of the partition fetched or queued before the seek are never
