@@ -200,8 +200,8 @@ extension EvalArticlesCommand {
                 // What ships: the parser's articles, upper wear and footwear averaged with the locator's boxes (GarmentRegions.fused).
                 let fused = GarmentRegions.fused(parsed: found, guided: photo.poseGuided)
                 parser.add(predicted: fused.map { ($0.superCategory, $0.box) }, expected: photo.expected)
-                // Per article: the parser's own box, the pose-guided one or their mean (what ships), wherever the parser
-                // finds the article.
+                // Per article: the parser's own box, the pose-guided one, or what ships ("fused": their mean for upper
+                // wear and footwear, the parser's own for lower wear), wherever the parser finds the article.
                 for category in SuperCategory.allCases {
                     let expected = photo.expected[category].map { [category: $0] } ?? [:]
                     let parsed = found.first { $0.superCategory == category }?.box

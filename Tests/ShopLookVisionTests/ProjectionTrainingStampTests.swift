@@ -11,6 +11,14 @@ struct ProjectionTrainingStampTests {
         return url
     }
 
+    /// A small projection written to `street.slproj` in `folder`.
+    private static func writeProjection(in folder: URL) throws -> (URL, LinearProjection) {
+        let path = folder.appendingPathComponent("street.slproj")
+        let projection = LinearProjection(weights: Matrix(rows: 3, columns: 2, values: [1, 2, 3, 4, 5, -6.5]), blend: 0.3)
+        try Data(projection.serialized()).write(to: path)
+        return (path, projection)
+    }
+
     private static func write(_ bytes: [UInt8], to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
@@ -77,9 +85,7 @@ struct ProjectionTrainingStampTests {
     func modelMismatch() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("street.slproj")
-        let projection = LinearProjection(weights: Matrix(rows: 3, columns: 2, values: [1, 2, 3, 4, 5, -6.5]), blend: 0.3)
-        try Data(projection.serialized()).write(to: path)
+        let (path, projection) = try Self.writeProjection(in: folder)
         // No stamp (the committed projection has none): nothing to check against.
         #expect(ProjectionTrainingStamp.mismatch(projection: path, baseModelVersion: "lite0-int8@b+multi-view") == nil)
         let stamp = ProjectionTrainingStamp(
@@ -96,9 +102,7 @@ struct ProjectionTrainingStampTests {
     func vouches() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("street.slproj")
-        let projection = LinearProjection(weights: Matrix(rows: 3, columns: 2, values: [1, 2, 3, 4, 5, -6.5]), blend: 0.3)
-        try Data(projection.serialized()).write(to: path)
+        let (path, projection) = try Self.writeProjection(in: folder)
         #expect(ProjectionTrainingStamp.read(for: path) == nil)
 
         let stamp = ProjectionTrainingStamp(inputs: "model m@1\ncatalog 2 files", contentID: projection.contentID)
