@@ -15,6 +15,14 @@ public enum BLAS {
         gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
+    /// y (m) = A · x, with A m × n (lda) and x n long: one query against many rows. For one or a few
+    /// queries this is several times faster than ``gemmABt(m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with a
+    /// one-row A, which packs all of B on every call. Nothing happens when A is empty.
+    public static func gemv(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        if m == 0 { return }
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(m), blasint(n), 1, a, blasint(lda), x, 1, 0, y, 1)
+    }
+
     /// C (m × n, ldc) = alpha · Aᵀ · B + beta · C, with A k × m (lda) and B k × n (ldb).
     public static func gemmAtB(
         m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -50,6 +50,11 @@ struct ExactVectorStore: Sendable {
         return true
     }
 
+    /// Below this many queries a search runs one matrix-vector product per query: OpenBLAS's sgemm packs all the
+    /// rows on every call, so one query against 20,000 rows of 256 took 3.5 ms by sgemm and 0.9 ms by sgemv, and
+    /// four queries took the same either way (one thread, OpenBLAS 0.3.21).
+    static let fewestQueriesForGemm = 4
+
     /// The `k` most similar rows to each query (row-major, `queries.count / dimension` of them), best first:
     /// cosine similarities, exact.
     func search(_ queries: [Float], k: Int) -> [[SearchHit]] {
@@ -60,9 +65,17 @@ struct ExactVectorStore: Sendable {
         units.withUnsafeBufferPointer { q in
             vectors.withUnsafeBufferPointer { base in
                 similarities.withUnsafeMutableBufferPointer { out in
-                    BLAS.gemmABt(
-                        m: queryCount, n: count, k: dimension, a: q.baseAddress!, lda: dimension, b: base.baseAddress!,
-                        ldb: dimension, c: out.baseAddress!, ldc: count)
+                    if queryCount < Self.fewestQueriesForGemm {
+                        for query in 0..<queryCount {
+                            BLAS.gemv(
+                                m: count, n: dimension, a: base.baseAddress!, lda: dimension, x: q.baseAddress! + query * dimension,
+                                y: out.baseAddress! + query * count)
+                        }
+                    } else {
+                        BLAS.gemmABt(
+                            m: queryCount, n: count, k: dimension, a: q.baseAddress!, lda: dimension, b: base.baseAddress!,
+                            ldb: dimension, c: out.baseAddress!, ldc: count)
+                    }
                 }
             }
         }

@@ -46,6 +46,29 @@ struct ExactVectorStoreTests {
         #expect(hits.map(\.id) == expected.map(\.0))
         for (hit, truth) in zip(hits, expected) { #expect(abs(hit.score - truth.1) < 1e-4) }
     }
+
+    /// A few queries run as matrix-vector products, more as one matrix product: both give each query the
+    /// hits it gets alone, which are the definition's (cosine with every row, sorted).
+    @Test(arguments: [1, 2, ExactVectorStore.fewestQueriesForGemm - 1, ExactVectorStore.fewestQueriesForGemm, 9])
+    func batchesOfQueriesGetWhatEachGetsAlone(queryCount: Int) {
+        let dimension = 16, count = 300
+        let vectors = clusteredVectors(count: count + queryCount, dimension: dimension)
+        var store = ExactVectorStore(dimension: dimension)
+        for index in 0..<count { store.upsert(id: Int64(index), vector: row(vectors, index, dimension: dimension)) }
+        let queries = (count..<(count + queryCount)).map { row(vectors, $0, dimension: dimension) }
+        let together = store.search(queries.flatMap { $0 }, k: 7)
+        #expect(together.count == queryCount)
+        for (query, hits) in zip(queries, together) {
+            let unit = ExactVectorStore.normalised(query)
+            let expected = (0..<count).map { index -> (Int64, Float) in
+                let other = ExactVectorStore.normalised(row(vectors, index, dimension: dimension))
+                return (Int64(index), zip(unit, other).reduce(0) { $0 + $1.0 * $1.1 })
+            }.sorted { $0.1 > $1.1 }.prefix(7)
+            #expect(hits.map(\.id) == expected.map(\.0))
+            for (hit, truth) in zip(hits, expected) { #expect(abs(hit.score - truth.1) < 1e-4) }
+            #expect(store.search(query, k: 7)[0].map(\.id) == hits.map(\.id))
+        }
+    }
 }
 
 struct CategoryIndexTests {
