@@ -130,7 +130,7 @@ let package = Package(
             name: "shoplook-searcher",
             dependencies: [
                 "ShopLookSearcher", "ShopLookSearch", "ShopLookCommandSupport", "ShopLookServices", "ShopLookCore", "ShopLookKafka",
-                "ShopLookPostgres",
+                "ShopLookPostgres", "ShopLookBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

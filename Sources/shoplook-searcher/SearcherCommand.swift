@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import ShopLookBLAS
 import ShopLookCommandSupport
 import ShopLookCore
 import ShopLookKafka
@@ -71,6 +72,12 @@ struct SearcherCommand: AsyncParsableCommand {
         logger[metadataKey: "member"] = "\(member)"
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        // The search pool is the parallelism: OpenBLAS's own threads (one per core by default) spin in sched_yield
+        // beside it, and two searchers rebuilding at once share the cores anyway. Two searchers at 1M vectors on 2
+        // cores, two alternating rounds: with OpenBLAS's threads 633 and 534 searches/s, every shard rebuilt and
+        // published 169 and 144 s after start; with one thread 712 and 654 /s, 141 and 133 s.
+        BLAS.threadCount = 1
 
         let topics = kafka.topics
         let kafkaConfiguration = try kafka.configuration(clientID: "shoplook-searcher")
