@@ -112,7 +112,10 @@ public final class ShardCatalog: Sendable {
         guard let index = index(key) else { return [] }
         let wanted = categories == nil ? k : k * categoryOverfetch
         let hits = try index.search(query: query, k: wanted)
-        let articles = state.withLock { state in hits.map { state.articles[key]?[$0.id] } }
+        let articles = state.withLock { state in
+            let table = state.articles[key]
+            return hits.map { table?[$0.id] }
+        }
         var answer: [ShardHit] = []
         for (hit, article) in zip(hits, articles) {
             guard let article, categories?.contains(article.category) ?? true else { continue }
