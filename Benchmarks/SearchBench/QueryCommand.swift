@@ -8,7 +8,8 @@ import ShopLookSearch
 import ShopLookSearchClient
 
 /// Times 3-article searches (one query per super-category, held-out vectors of the synthetic catalog) through
-/// the searchers with the search client: latency one search at a time, then throughput with concurrent callers.
+/// the searchers with the search client: latency one search at a time (`--searches`, 0 for none), then throughput
+/// with concurrent callers (`--seconds`, 0 for none).
 struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "query", abstract: "Search latency and searches/s through the searchers.")
 
@@ -44,6 +45,17 @@ struct QueryCommand: AsyncParsableCommand {
             latencies.record(ContinuousClock.now - started)
             if result.isPartial { partial += 1 }
         }
+        var result: [String: Any] = ["searches": searches, "partial_searches": partial]
+        if searches > 0 {
+            result["search_p50_ms"] = latencies.percentile(50)
+            result["search_p99_ms"] = latencies.percentile(99)
+        }
+        guard seconds > 0 else {
+            await transport.shutdown()
+            await pool.close()
+            printJSON(result)
+            return
+        }
         let k = self.k, concurrency = self.concurrency
         let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let started = ContinuousClock.now
@@ -64,9 +76,8 @@ struct QueryCommand: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started).seconds
         await transport.shutdown()
         await pool.close()
-        printJSON([
-            "search_p50_ms": latencies.percentile(50), "search_p99_ms": latencies.percentile(99), "searches": searches,
-            "partial_searches": partial, "searches_per_second": Double(completed) / elapsed, "concurrency": concurrency,
-        ])
+        result["searches_per_second"] = Double(completed) / elapsed
+        result["concurrency"] = concurrency
+        printJSON(result)
     }
 }

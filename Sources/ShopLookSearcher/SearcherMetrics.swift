@@ -1,8 +1,8 @@
 import Metrics
 import Synchronization
 
-/// The searcher's metrics (swift-metrics; Prometheus in the process): search latency per shard, vectors per
-/// shard, snapshot age, replay lag (records of `embedded` not yet applied), records applied.
+/// The searcher's metrics (swift-metrics; Prometheus in the process): search latency per shard and per request,
+/// vectors per shard, snapshot age, replay lag (records of `embedded` not yet applied), records applied.
 final class SearcherMetrics: Sendable {
     private let timers = Mutex<[Int: Timer]>([:])
     private let vectorGauges = Mutex<[Int: Gauge]>([:])
@@ -11,6 +11,9 @@ final class SearcherMetrics: Sendable {
     let applied = Counter(label: "shoplook_searcher_records_applied_total")
     let invalid = Counter(label: "shoplook_searcher_records_invalid_total")
     let requests = Counter(label: "shoplook_searcher_requests_total")
+    /// One `POST /v1/search` from its body read to its answer encoded: what an owner adds to a search's latency
+    /// besides the network and HTTP framing.
+    let requestDuration = Timer(label: "shoplook_searcher_request_duration_seconds")
 
     func searchDuration(_ shard: Int) -> Timer {
         Self.metric(shard, in: timers) { Timer(label: "shoplook_searcher_search_duration_seconds", dimensions: [("shard", String($0))]) }

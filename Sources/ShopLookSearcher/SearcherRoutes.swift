@@ -18,9 +18,13 @@ public enum SearcherRoutes {
     public static func router(for searcher: Searcher, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("v1/search") { request, context in
-            let searchRequest = try await decode(SearchRequest.self, from: request, context: context)
+            let body = try await request.body.collect(upTo: maximumBody)
+            let started = ContinuousClock.now
+            let searchRequest = try decode(SearchRequest.self, from: body)
             do {
-                return try json(try await searcher.answer(searchRequest))
+                let response = try json(try await searcher.answer(searchRequest))
+                searcher.metrics.requestDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+                return response
             } catch let error as SearcherError {
                 throw HTTPError(.badRequest, message: error.description)
             }
@@ -48,8 +52,7 @@ public enum SearcherRoutes {
         return router
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: BasicRequestContext) async throws -> T {
-        let body = try await request.body.collect(upTo: maximumBody)
+    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {

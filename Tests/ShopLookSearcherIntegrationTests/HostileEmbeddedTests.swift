@@ -14,11 +14,7 @@ import Testing
 struct HostileEmbeddedTests {
     /// The searcher's count of invalid records, from its Prometheus endpoint (nil while it has none to show).
     static func invalidRecords(_ address: String) async throws -> Int? {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://\(address)/metrics")!)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw TestSupportError("GET /metrics: \(response)") }
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n")
-            .first { $0.hasPrefix("shoplook_searcher_records_invalid_total ") || $0.hasPrefix("shoplook_searcher_records_invalid_total{") }
-        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) }
+        try await SearcherFixture.metric("shoplook_searcher_records_invalid_total", at: address).map { Int($0) }
     }
 
     @Test func invalidEmbeddedRecordsAreCountedAndLoggedAndTheSearcherKeepsServing() async throws {

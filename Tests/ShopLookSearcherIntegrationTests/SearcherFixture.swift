@@ -213,6 +213,14 @@ struct SearcherFixture: Sendable {
         return try JSONDecoder().decode(Response.self, from: data)
     }
 
+    /// The value of the Prometheus sample `name` (no labels) on the searcher at `address`, nil while it has none.
+    static func metric(_ name: String, at address: String) async throws -> Double? {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://\(address)/metrics")!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw TestSupportError("GET /metrics: \(response)") }
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("\(name) ") || $0.hasPrefix("\(name){") }
+        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+    }
+
     func get<Response: Decodable>(_ url: String) async throws -> Response {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {

@@ -42,6 +42,11 @@ struct SearcherTests {
             #expect(found.exit == .exited(0), "\(found.output)")
             #expect(found.output.contains(#""article_id":"\#(SearcherFixture.articleID(7))""#))
             #expect(found.output.contains(#""url":"https://shop.example/P3""#) && found.output.contains(#""partial":false"#))
+            // Both searches were timed as requests, and only they.
+            let address = try #require(first[0]?.owner)
+            #expect(try await SearcherFixture.metric("shoplook_searcher_requests_total", at: address) == 2)
+            #expect(try await SearcherFixture.metric("shoplook_searcher_request_duration_seconds_count", at: address) == 2)
+            #expect(try await SearcherFixture.metric("shoplook_searcher_request_duration_seconds_sum", at: address) ?? 0 > 0)
 
             // Live inserts: searchable once announced on embedded.
             try await fixture.insertArticles(600..<900)
