@@ -202,15 +202,21 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
     }
 
     func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
+        try withHandle(paused ? "pause" : "resume") { handle throws(KafkaError) in
+            try Self.setPaused(partitions, paused: paused, on: handle)
+        }
+    }
+
+    /// The librdkafka call of ``setPaused(_:paused:)`` on a handle the caller knows is valid (under a lease, or on
+    /// the poller thread in the rebalance callback, where a lease would be refused while `close` polls).
+    private static func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool, on handle: OpaquePointer) throws(KafkaError) {
         let operation = paused ? "pause" : "resume"
-        try withHandle(operation) { handle throws(KafkaError) in
-            let list = RDKafkaPartitionList.make(partitions)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let result = paused ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
-            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: operation) }
-            if let failed = RDKafkaPartitionList.elements(list).first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
-                throw KafkaError(code: failed.error, context: "\(operation) \(failed.partition)")
-            }
+        let list = RDKafkaPartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let result = paused ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: result, context: operation) }
+        if let failed = RDKafkaPartitionList.elements(list).first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+            throw KafkaError(code: failed.error, context: "\(operation) \(failed.partition)")
         }
     }
 
@@ -273,12 +279,10 @@ final class RDKafkaConsumer: RDKafkaClientContext, @unchecked Sendable {
                 // Before this callback returns, so before any poll can hand out one of their records. A record
                 // fetched before the pause took effect is discarded by librdkafka once the owner seeks (a seek
                 // is a version barrier for the partition's queued records).
-                let paused = RDKafkaPartitionList.make(partitions)
-                defer { rd_kafka_topic_partition_list_destroy(paused) }
-                let result = rd_kafka_pause_partitions(handle, paused)
-                if result != RD_KAFKA_RESP_ERR_NO_ERROR { logger.error("\(KafkaError(code: result, context: "pause assigned"))") }
-                for failed in RDKafkaPartitionList.elements(paused) where failed.error != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    logger.error("\(KafkaError(code: failed.error, context: "pause assigned \(failed.partition)"))")
+                do {
+                    try Self.setPaused(partitions, paused: true, on: handle)
+                } catch {
+                    logger.error("assigned partitions not paused: \(error)")
                 }
             }
             logger.info("assigned \(partitions.map(\.description).joined(separator: ", "))\(rebalanceHandler.assignPaused ? " (paused)" : "")")
