@@ -420,7 +420,7 @@ let package = Package(
             name: "ShopLookLookIntegrationTests",
             dependencies: [
                 "ShopLookLook", "ShopLookTestSupport", "ShopLookCore", "ShopLookKafka", "ShopLookPostgres", "ShopLookBlobStore",
-                "ShopLookImaging", "ShopLookPose", "ShopLookVision",
+                "ShopLookImaging", "ShopLookPose", "ShopLookVision", "ShopLookModelOptions",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

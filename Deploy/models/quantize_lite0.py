@@ -13,7 +13,9 @@ Two commands, run in the export venv of Deploy/fetch-models (numpy, onnx, onnxru
 
   build --model FLOAT.onnx --calibration JSON --out INT8.onnx --photos P1 [P2 ...] [--min-cosine C]
       Quantises with those ranges: weights int8 per output channel, activations uint8 per tensor, QDQ format
-      (onnxruntime runs Conv/Gemm as integer kernels, VNNI where the CPU has it). Then verifies the result
+      (onnxruntime runs Conv/Gemm as integer kernels, VNNI where the CPU has it), and adds a third output,
+      `feature_map`: the head's activations before the global pooling (N x 1280 x 7 x 7), from which the
+      embedder's `banded` framing pools its horizontal bands in one pass. Then verifies the result
       against the float model on the photos given (features cosine >= --min-cosine per photo, both views);
       exit status 1 with a message when it does not hold.
 """
@@ -85,6 +87,28 @@ def quantize(model: str, out: str, calibration: str, reader: CalibrationDataRead
         calibration_cache_path=calibration)
 
 
+# The pooled head's input in the quantised graph: the head's activations, dequantised (what GlobalAveragePool reads).
+POOL_INPUT = "head.out_DequantizeLinear_Output"
+
+
+def add_feature_map(path: str) -> None:
+    """Exposes the pooling's input as the output `feature_map` (an Identity of it): the same tensor the features
+    are the mean of, so that a caller can pool parts of it without a second run."""
+    import onnx
+
+    model = onnx.load(path)
+    graph = model.graph
+    pools = [n for n in graph.node if n.op_type == "GlobalAveragePool"]
+    if len(pools) != 1 or pools[0].input[0] != POOL_INPUT:
+        raise SystemExit(f"quantize_lite0: expected one GlobalAveragePool reading {POOL_INPUT}, found "
+                         f"{[(n.name, list(n.input)) for n in pools]}")
+    graph.node.append(onnx.helper.make_node("Identity", [POOL_INPUT], ["feature_map"], name="feature_map_identity"))
+    graph.output.append(onnx.helper.make_tensor_value_info(
+        "feature_map", onnx.TensorProto.FLOAT, ["N", 1280, 7, 7]))
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
 def calibrate(args) -> int:
     photos = sorted(
         os.path.join(folder, name)
@@ -125,6 +149,7 @@ def build(args) -> int:
         print(f"quantize_lite0: calibration file {args.calibration} is missing", file=sys.stderr)
         return 1
     quantize(args.model, args.out, args.calibration, None)
+    add_feature_map(args.out)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     reference = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
@@ -138,6 +163,14 @@ def build(args) -> int:
             similarity = cosine(expected, got)
             worst = min(worst, similarity)
             print(f"  {os.path.basename(path)} view {index}: features cosine int8 vs float {similarity:.4f}")
+            features, feature_map = quantized.run(["features", "feature_map"], {name: view})
+            # The map is what the features pool: the mean of its cells is the features, up to the features' own
+            # uint8 step (the pooled values are quantised once more).
+            pooled = feature_map.mean(axis=(2, 3))
+            if feature_map.shape[1:] != (1280, 7, 7) or cosine(pooled, features) < 0.9999:
+                print(f"quantize_lite0: feature_map {feature_map.shape} does not pool to the features "
+                      f"(cosine {cosine(pooled, features):.6f})", file=sys.stderr)
+                return 1
     if worst < args.min_cosine:
         print(f"quantize_lite0: the int8 model's features differ from the float model's (cosine {worst:.4f} < "
               f"{args.min_cosine})", file=sys.stderr)

@@ -95,13 +95,13 @@ public struct LookAnalyzer: Sendable {
 
     /// - Parameters:
     ///   - categorizer: a separate naming pass over the full-resolution crops (the reference configuration);
-    ///     `nil` names each crop from the embedder's own pass, which needs an embedder whose logits come from the
-    ///     centre-crop view (``ImageEmbedder/logitsView``).
+    ///     `nil` names each crop from the embedder's own pass, which needs an embedder that names crops
+    ///     (``ImageEmbedder/namesCrops``: every framing but `pad`).
     ///   - store: where crops go (a look's page shows them); `nil` keeps them in memory only.
     public init(pose: PoseService, categorizer: ImageEmbedder? = nil, embedder: ImageEmbedder, store: (any BlobStore)?) throws(VisionError) {
-        if categorizer == nil, embedder.logitsView != .centerCrop {
+        if categorizer == nil, !embedder.namesCrops {
             throw .invalidArgument(
-                "naming from the embedder's pass needs its logits from a centre-crop view (framing \(embedder.framing.rawValue)); pass a categorizer")
+                "the \(embedder.framing.rawValue) framing does not name crops from its own pass; pass a centre-crop categorizer")
         }
         self.pose = pose
         self.categorizer = categorizer
@@ -109,10 +109,10 @@ public struct LookAnalyzer: Sendable {
         self.store = store
     }
 
-    /// Names from the embedder's own pass when its logits come from a centre-crop view, else from a centre-crop
-    /// categorizer loaded from `models` (an embedder configured with `--framing pad`).
+    /// Names from the embedder's own pass where it names crops, else from a centre-crop categorizer loaded from
+    /// `models` (an embedder configured with `--framing pad`).
     public init(pose: PoseService, embedder: ImageEmbedder, models: ModelFiles, store: (any BlobStore)?) throws(VisionError) {
-        let categorizer = embedder.logitsView == .centerCrop
+        let categorizer = embedder.namesCrops
             ? nil : try ImageEmbedder(models: models, framing: .centerCrop, precision: embedder.precision)
         try self.init(pose: pose, categorizer: categorizer, embedder: embedder, store: store)
     }

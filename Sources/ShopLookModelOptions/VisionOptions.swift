@@ -13,10 +13,18 @@ public struct VisionOptions: ParsableArguments {
     @Option(help: "Inference threads.")
     public var threads = 1
 
-    @Option(help: "How a crop becomes the model's input: center-crop, pad, or multi-view (both, concatenated).")
-    public var framing: EmbeddingFraming = .multiView
+    @Option(
+        name: .customLong("framing"),
+        help: """
+            How a crop becomes the model's input: center-crop, pad, multi-view (both, concatenated) or banded (one padded \
+            view pooled in three horizontal bands; int8 only). Default: banded for int8, multi-view for float.
+            """)
+    public var framingChoice: EmbeddingFraming?
 
-    @Option(help: "Learned projection file, or 'none' for the plain ImageNet features (default: the project's Models/fashion-projection.slproj).")
+    @Option(help: """
+        Learned projection file, or 'none' for the plain ImageNet features (default: the project's own for the framing, \
+        Models/fashion-projection-banded.slproj for banded, Models/fashion-projection.slproj for the others).
+        """)
     public var projection: String?
 
     @Option(help: "EfficientNet-Lite0 in int8 or float (a model version each: a catalog embedded with one is searched with it).")
@@ -24,18 +32,28 @@ public struct VisionOptions: ParsableArguments {
 
     public init() {}
 
+    /// The framing the embedder runs: the one given, else the default for the precision.
+    public var framing: EmbeddingFraming { framingChoice ?? Self.defaultFraming(for: precision) }
+
+    /// What each precision runs when no framing is given: the int8 model one banded pass (issue 17), the float
+    /// model the two views it ran before (the reference configuration).
+    public static func defaultFraming(for precision: ModelPrecision) -> EmbeddingFraming {
+        precision == .int8 ? .banded : .multiView
+    }
+
     public func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1-64") }
     }
 
-    public func loadProjection() throws -> LinearProjection? {
+    /// The projection given, or the project's own for `framing` (default: this embedder's framing).
+    public func loadProjection(for framing: EmbeddingFraming? = nil) throws -> LinearProjection? {
         if projection == "none" { return nil }
         let url: URL
         if let projection {
             url = URL(fileURLWithPath: projection)
         } else {
             guard let directory = try? ShopLookPaths.directory(named: "Models") else { return nil }
-            url = directory.appendingPathComponent(LinearProjection.defaultFileName)
+            url = directory.appendingPathComponent(LinearProjection.defaultFileName(for: framing ?? self.framing))
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -17,9 +17,9 @@ struct EmbedWorkerCommand: AsyncParsableCommand {
     func run() async throws {
         try await StageWorkerApplication(stage: .embed, options: worker) { resources in
             let embedder = try vision.embedder()
-            // Unnamed articles are named from the centre-crop view's logits: the embedder's own when that is its first view.
+            // Unnamed articles are named from the embedder's own logits where it names crops, else by a centre-crop pass.
             return EmbedStageProcessor(
-                embedder: embedder, categorizer: embedder.logitsView == .centerCrop ? nil : try vision.categorizer(),
+                embedder: embedder, categorizer: embedder.namesCrops ? nil : try vision.categorizer(),
                 store: resources.store, pool: resources.pool, codec: resources.codec, topics: resources.topics)
         }.run()
     }

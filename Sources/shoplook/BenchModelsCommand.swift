@@ -18,7 +18,8 @@ enum ModelConfiguration: String, ExpressibleByArgument, CaseIterable {
     case reference
     /// The float model, the crops named from the embedder's own centre-crop view: one pass per view and crop.
     case onePass = "one-pass"
-    /// What the catalog stages and looks run by default: the int8 model, one pass per view and crop.
+    /// What the catalog stages and looks run by default: the int8 model, one banded pass per crop, the crops named
+    /// from it.
     case int8
 
     var precision: ModelPrecision { self == .int8 ? .int8 : .float }
@@ -42,11 +43,13 @@ struct BenchModelsCommand: AsyncParsableCommand {
 
             Each configuration (--configuration, repeatable; default all) runs on every photo, one after the other \
             photo by photo (each photo starting with the next one, so that none is always the first to touch a \
-            photo's memory), so that all see the same machine: `reference` (the float model, the crops named in a \
-            separate centre-crop pass: the catalog stages before issue 17), `one-pass` (the float model, the crops \
-            named from the embedder's own centre-crop view) and `int8` (the int8 model, one pass: what the catalog \
-            stages run by default). --framing and --projection apply to all; --precision is each configuration's \
-            own. Prints, per configuration, its times, and at the top `reference_model_ms_per_image`, \
+            photo's memory), so that all see the same machine: `reference` (the float model, multi-view, the crops \
+            named in a separate centre-crop pass: the catalog stages before issue 17), `one-pass` (the float model, \
+            multi-view, the crops named from the embedder's own centre-crop view) and `int8` (the int8 model, one \
+            banded pass per crop, named from it: what the catalog stages run by default). The float configurations \
+            always run with the committed multi-view projection; --framing and --projection apply to `int8` only, \
+            and --precision to none (each configuration has its own). \
+            Prints, per configuration, its times, and at the top `reference_model_ms_per_image`, \
             `model_ms_per_image` (the last configuration given), `model_speedup` (reference ÷ that), \
             `naming_agreement` (the share of articles the first and the last configuration name alike) and \
             `model_seconds` of the configuration the catalog stages run (`fleet_configuration`).
@@ -79,15 +82,20 @@ struct BenchModelsCommand: AsyncParsableCommand {
         BLAS.threadCount = 1
         let modelFiles = try vision.model.modelFiles()
         let estimator = try PoseEstimator(files: modelFiles, includeMask: true)
-        let projection = try vision.loadProjection()
-        var embedders: [ModelPrecision: ImageEmbedder] = [:]
-        for precision in Set(configurations.map(\.precision)) {
-            embedders[precision] = try ImageEmbedder(
-                models: modelFiles, threads: vision.threads, framing: vision.framing, projection: projection, precision: precision)
+        // Today's float configuration (before issue 17): multi-view, the committed projection, whatever else is given.
+        var float = vision
+        float.precision = .float
+        float.framingChoice = .multiView
+        float.projection = nil
+        var int8 = vision
+        int8.precision = .int8
+        var embedders: [ModelConfiguration: ImageEmbedder] = [:]
+        for configuration in configurations {
+            embedders[configuration] = try configuration == .int8 ? int8.embedder() : float.embedder()
         }
         let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop, precision: .float)
-        if configurations.contains(where: { $0 != .reference }), vision.framing != .centerCrop, vision.framing != .multiView {
-            throw ValidationError("one-pass naming needs an embedder whose first view is the centre crop (not --framing \(vision.framing.rawValue))")
+        if configurations.contains(.int8), !int8.framing.namesCrops {
+            throw ValidationError("one-pass naming needs an embedder that names its crops (not --framing \(int8.framing.rawValue))")
         }
         let rules = PoseVerdictRules()
         let locator = ArticleLocator()
@@ -113,7 +121,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
             for configuration in configurations[start...] + configurations[..<start] {
                 var time = times[configuration] ?? Times()
                 defer { times[configuration] = time }
-                let embedder = embedders[configuration.precision]!
+                let embedder = embedders[configuration]!
                 let result = try await timed(&time.pose) { try estimator.estimate(image) }
                 let verdict = rules.verdict(result)
                 if configuration == configurations[start] { verdicts[verdict.rawValue, default: 0] += 1 }
@@ -152,7 +160,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
         let perImage = { (seconds: Double) in 1000 * seconds / Double(images) }
         var report: [String: Any] = [
             "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any },
-            "embedders": Dictionary(uniqueKeysWithValues: configurations.map { ($0.rawValue, embedders[$0.precision]!.modelVersion) }),
+            "embedders": Dictionary(uniqueKeysWithValues: configurations.map { ($0.rawValue, embedders[$0]!.modelVersion) }),
             "fleet_configuration": Self.fleetConfiguration.rawValue, "article_boxes": boxes.method,
         ]
         var perConfiguration: [String: Any] = [:]

@@ -23,6 +23,12 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
             label as the query's garment: what a perfect garment parser would give. --folds K cross-validates a \
             projection adapted to street crops (`shoplook train projection --street-crops`) against one trained on \
             the catalog alone, in one run.
+
+            Without --folds it also scores the crops' names (the fine category a look or the catalog's embed stage \
+            gives an article: t-shirt, jeans, skirt, …) against the labels: a pants crop is named right as jeans or \
+            trousers, shorts as shorts, a skirt as skirt, a dress photo's upper box as dress. `naming_accuracy` is \
+            for the names the embedder gives (from its own logits, or a centre-crop pass where its framing needs one), \
+            `naming_accuracy_reference` for the float model's centre-crop pass (the naming before issue 17).
             """)
 
     enum Cutout: String, ExpressibleByArgument, CaseIterable {
@@ -73,6 +79,10 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
         let decoder = ImageDecoder()
         var rows: [Float] = []
         var unmasked = 0
+        // Names: as the stages give them, and as the float model's separate centre-crop pass did before issue 17.
+        let namer = embedder.namesCrops ? nil : try vision.categorizer()
+        let reference = try ImageEmbedder(models: try vision.model.modelFiles(), framing: .centerCrop, precision: .float)
+        var named: [(label: String, right: Bool, rightBefore: Bool)] = []
         for (index, query) in street.crops.enumerated() {
             let (photo, rect) = try street.photo(index, decoder: decoder)
             var crop = try photo.cropped(to: rect)
@@ -98,7 +108,11 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
             // A cut-out is framed as a product photo is: trimmed to what is left of it.
             if cutout != .none { crop = crop.trimmedToForeground().image }
             let background = crop.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255)
-            rows += try await embedder.embed([crop], paddings: [background])[0].vector
+            let embedding = try await embedder.embed([crop], paddings: [background])[0]
+            rows += embedding.vector
+            let logits = try await namer?.embed([crop])[0].logits ?? embedding.logits
+            let referenceLogits = try await reference.embed([crop])[0].logits
+            named.append((query.label, Self.namedRight(logits, label: query.label), Self.namedRight(referenceLogits, label: query.label)))
         }
         let metrics = RetrievalEvaluation.evaluate(
             catalog: catalogVectors, catalogLabels: catalogLabels,
@@ -109,8 +123,23 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
             "queries_by_class": metrics.queriesByClass, "precision_at_1": metrics.precisionAt1, "precision_at_10": metrics.precisionAt10,
             "precision_at_10_by_class": metrics.precisionAt10ByClass, "catalog_failed": failures, "without_person_mask": unmasked,
             "seconds": Double((ContinuousClock.now - started).components.seconds),
+            "naming_accuracy": Self.share(named.map(\.right)), "naming_accuracy_reference": Self.share(named.map(\.rightBefore)),
+            "naming_accuracy_by_class": Dictionary(grouping: named, by: \.label).mapValues { Self.share($0.map(\.right)) },
+            "naming_accuracy_by_class_reference": Dictionary(grouping: named, by: \.label).mapValues { Self.share($0.map(\.rightBefore)) },
         ])
     }
+
+    /// The names that are right for a crop of each class (the catalog's class names; "trousers" is the plain name of
+    /// lower wear, which a pants crop is).
+    static let rightNames: [String: Set<String>] = ["pants": ["jeans", "trousers"], "shorts": ["shorts"], "skirt": ["skirt"], "dress": ["dress"]]
+
+    /// Whether the name these logits give a crop of class `label` is right (a dress crop is upper wear, the others lower).
+    static func namedRight(_ logits: [Float], label: String) -> Bool {
+        let superCategory: SuperCategory = label == "dress" ? .upper : .lower
+        return rightNames[label, default: []].contains(FineCategoryClassifier().classify(logits: logits, superCategory: superCategory).category)
+    }
+
+    static func share(_ flags: [Bool]) -> Double { flags.isEmpty ? 0 : Double(flags.filter { $0 }.count) / Double(flags.count) }
 
     /// K-fold: per fold, a projection trained on the catalog plus the other folds' crops (`adapted`) and one trained
     /// on the catalog alone (`catalog_only`, the same trainer and seed), each searched with the fold's crops; the

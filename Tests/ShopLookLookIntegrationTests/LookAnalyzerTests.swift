@@ -80,14 +80,15 @@ struct LookAnalyzerTests {
         #expect(onePass.articles.map(\.vector) == separate.articles.map(\.vector), "naming never changes what is searched")
     }
 
-    @Test("naming from the embedder's pass needs a centre-crop first view; the models' convenience adds a categorizer")
+    @Test("naming from the embedder's pass needs a framing that names crops (not pad); the models' convenience adds a categorizer")
     func padFramingNeedsACategorizer() async throws {
         let files = TestModelFiles.files
         let pose = try PoseService(files: files)
         let pad = try ImageEmbedder(models: files, framing: .pad)
         let catalog = try LookFixture.catalogEmbedder()
-        #expect(pad.logitsView == .pad)
-        #expect(catalog.logitsView == .centerCrop)
+        #expect(pad.logitsView == .pad && !pad.namesCrops)
+        #expect(catalog.framing == .banded && catalog.logitsView == .pad && catalog.namesCrops)
+        #expect(try ImageEmbedder(models: files, framing: .multiView).namesCrops)
         #expect(throws: VisionError.self) { _ = try LookAnalyzer(pose: pose, embedder: pad, store: nil) }
         let analyzer = try LookAnalyzer(pose: pose, embedder: pad, models: files, store: nil)
         #expect(analyzer.categorizer?.framing == .centerCrop)

@@ -7,6 +7,7 @@ import ShopLookBlobStore
 import ShopLookCore
 import ShopLookKafka
 import ShopLookLook
+import ShopLookModelOptions
 import ShopLookPostgres
 import ShopLookTestSupport
 import ShopLookVision
@@ -45,11 +46,13 @@ struct LookFixture: Sendable {
         }
     }
 
-    /// The embedder the workers use by default (multi-view, the project's projection): the catalog's vectors.
+    /// The embedder the workers use by default (int8, banded, the project's projection for it): the catalog's vectors.
     static func catalogEmbedder() throws -> ImageEmbedder {
-        let url = TestPaths.packageRoot.appendingPathComponent("Models").appendingPathComponent(LinearProjection.defaultFileName)
+        let framing = VisionOptions.defaultFraming(for: .int8)
+        let url = TestPaths.packageRoot.appendingPathComponent("Models").appendingPathComponent(LinearProjection.defaultFileName(for: framing))
         return try ImageEmbedder(
-            models: TestModelFiles.files, framing: .multiView, projection: try LinearProjection(serialized: [UInt8](Data(contentsOf: url))))
+            models: TestModelFiles.files, framing: framing, projection: try LinearProjection(serialized: [UInt8](Data(contentsOf: url))),
+            precision: .int8)
     }
 
     var submitter: LookSubmitter { LookSubmitter(store: store, pool: pool, producer: producer, codec: codec, topics: topics) }

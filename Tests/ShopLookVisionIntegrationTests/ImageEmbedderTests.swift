@@ -95,4 +95,53 @@ import Testing
         let topInt8 = embedding.logits.indices.max { embedding.logits[$0] < embedding.logits[$1] }!
         #expect(topInt8 == topFloat, "top class \(topInt8), the float model's \(topFloat)")
     }
+
+    /// Red and white stripes above, `lower` below: a top and a bottom garment.
+    func stripes(over lower: (Int, Int) -> (UInt8, UInt8, UInt8)) throws -> RGBImage {
+        var pixels = [UInt8](repeating: 0, count: 240 * 320 * 3)
+        for y in 0..<320 {
+            for x in 0..<240 {
+                let index = (y * 240 + x) * 3
+                let stripe = (x / 12) % 2 == 0
+                let (r, g, b) = y < 160 ? (210, stripe ? 30 : 235, stripe ? 40 : 235) : lower(x, y)
+                pixels[index] = r; pixels[index + 1] = g; pixels[index + 2] = b
+            }
+        }
+        return try RGBImage(width: 240, height: 320, pixels: pixels)
+    }
+
+    /// The banded framing (issue 17): one padded view, its feature map pooled in three horizontal bands, from the
+    /// int8 model's `feature_map` output.
+    @Test func bandedFramingPoolsThePaddedViewInBandsFromOneRun() async throws {
+        let banded = try ImageEmbedder(models: Self.models, framing: .banded, precision: .int8)
+        let pad = try ImageEmbedder(models: Self.models, framing: .pad, precision: .int8)
+        #expect(banded.featureDimension == 3 * 1280 && banded.dimension == 3 * 1280)
+        #expect(banded.modelVersion.hasSuffix("+banded") && banded.namesCrops && banded.logitsView == .pad)
+        // The same top over two different bottoms: dark blue cords, plain green.
+        let cords = try stripes { x, _ in x % 9 < 2 ? (150, 170, 200) : (20, 40, 110) }
+        let green = try stripes { _, _ in (40, 150, 60) }
+        let all = try await banded.embed([cords, green, try photo(seed: 3)])
+        let alone = try await banded.embed([green])[0]
+        let padded = try await pad.embed([cords])[0]
+        func band(_ embedding: Embedding, _ index: Int) -> ArraySlice<Float> { embedding.features[(index * 1280)..<((index + 1) * 1280)] }
+        func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float { zip(a, b).map { $0 * $1 }.reduce(0, +) }
+        for embedding in all {
+            #expect(embedding.features.count == 3840 && embedding.logits.count == 1000)
+            for index in 0..<3 { #expect(abs(cosine(band(embedding, index), band(embedding, index)) - 1) < 1e-4) }
+        }
+        // One run per crop: the logits are the padded view's own, and a crop's features do not depend on its batch.
+        #expect(zip(all[0].logits, padded.logits).map { abs($0 - $1) }.max()! < 1e-4)
+        #expect(zip(all[1].features, alone.features).map { abs($0 - $1) }.max()! < 1e-4)
+        // The bands are where they say: another bottom moves the bottom band much more than the top one.
+        let topAlike = cosine(band(all[0], 0), band(all[1], 0)), bottomAlike = cosine(band(all[0], 2), band(all[1], 2))
+        #expect(topAlike > bottomAlike + 0.1, "top bands \(topAlike), bottom bands \(bottomAlike)")
+    }
+
+    @Test func bandedFramingNeedsTheInt8ModelsFeatureMap() {
+        #expect {
+            _ = try ImageEmbedder(models: Self.models, framing: .banded, precision: .float)
+        } throws: { error in
+            "\(error)".contains("feature_map") && "\(error)".contains("--precision int8")
+        }
+    }
 }

@@ -33,16 +33,16 @@ public struct EmbedStageProcessor: StageProcessor {
     let codec: MessageCodec
 
     /// - Parameter categorizer: a centre-crop embedder to name unnamed articles with; needed only when
-    ///   `embedder`'s first view is not the centre crop (the names come from the centre-crop view's logits).
+    ///   `embedder` does not name crops from its own pass (``ImageEmbedder/namesCrops``: the `pad` framing).
     public init(
         embedder: ImageEmbedder, categorizer: ImageEmbedder? = nil, store: any BlobStore, pool: PostgresPool, codec: MessageCodec,
         topics: ShopLookTopics, shardCount: Int = ShopLookTopics.searchShardCount
     ) {
         precondition(
-            embedder.logitsView == .centerCrop || categorizer?.logitsView == .centerCrop,
-            "an embedder whose first view is not the centre crop needs a centre-crop categorizer to name articles")
+            embedder.namesCrops || categorizer?.namesCrops == true,
+            "an embedder that does not name crops from its own pass needs a centre-crop categorizer to name articles")
         self.embedder = embedder
-        self.categorizer = embedder.logitsView == .centerCrop ? nil : categorizer
+        self.categorizer = embedder.namesCrops ? nil : categorizer
         self.codec = codec
         self.images = StageImageLoader(store: store)
         self.pool = pool

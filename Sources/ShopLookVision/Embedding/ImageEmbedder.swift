@@ -8,10 +8,11 @@ public struct Embedding: Sendable {
     /// The searchable vector, unit L2 norm (the features, through the learned projection when one is
     /// configured).
     public var vector: [Float]
-    /// The features before any projection: per view, the 1280-d pooled CNN features scaled to unit norm,
-    /// concatenated.
+    /// The features before any projection: per view (or, for `.banded`, per band of the one view), the 1280-d
+    /// pooled CNN features scaled to unit norm, concatenated.
     public var features: [Float]
-    /// EfficientNet-Lite0's 1000 ImageNet logits for the first view (fine categories come from them).
+    /// EfficientNet-Lite0's 1000 ImageNet logits for the first view (fine categories come from them):
+    /// ``ImageEmbedder/logitsView``.
     public var logits: [Float]
 }
 
@@ -23,9 +24,29 @@ public enum EmbeddingFraming: String, Sendable, CaseIterable {
     case pad
     /// Both views, their features concatenated: the centre crop sees detail, the padded view the shape.
     case multiView = "multi-view"
+    /// One padded view, its last feature map (7 × 7 cells) pooled in three overlapping horizontal bands — rows
+    /// 0–2, 2–4 and 4–6: top, middle, bottom of the article — each band's mean scaled to unit norm: where a part of
+    /// the article is, which the whole-image mean loses, from one model run instead of multi-view's two (issue 17;
+    /// needs the int8 model, whose export adds the `feature_map` output).
+    case banded
 
     /// The single views, in feature order.
-    var views: [EmbeddingFraming] { self == .multiView ? [.centerCrop, .pad] : [self] }
+    var views: [EmbeddingFraming] {
+        switch self {
+        case .multiView: [.centerCrop, .pad]
+        case .banded: [.pad]
+        case .centerCrop, .pad: [self]
+        }
+    }
+
+    /// Whether an embedder with this framing names crops from its own logits (see ``ImageEmbedder/namesCrops``).
+    public var namesCrops: Bool { self != .pad }
+
+    /// The rows of the 7 × 7 feature map each band of `.banded` pools, top to bottom.
+    static let bandRows = [0..<3, 2..<5, 4..<7]
+
+    /// The width of the features before any projection: 1280 per view, or per band.
+    public var featureDimension: Int { ImageEmbedder.featureCount * (self == .banded ? Self.bandRows.count : views.count) }
 }
 
 /// Which EfficientNet-Lite0 file the embedder runs. Each is its own model version: vectors of the two are not
@@ -59,7 +80,7 @@ public actor ImageEmbedder {
     public nonisolated let baseModelVersion: String
     /// The width of ``Embedding/vector``.
     public nonisolated let dimension: Int
-    /// The width of ``Embedding/features`` (1280 per view).
+    /// The width of ``Embedding/features`` (1280 per view, or per band).
     public nonisolated let featureDimension: Int
     public nonisolated let framing: EmbeddingFraming
     public nonisolated let precision: ModelPrecision
@@ -70,8 +91,12 @@ public actor ImageEmbedder {
     /// `Benchmarks/run-chaos`, which found it, and `EmbedWorkerTests`).
     public nonisolated let maximumBatch: Int
     /// The view whose ImageNet logits ``Embedding/logits`` holds (the framing's first view): `.centerCrop` for the
-    /// centre-crop and multi-view framings, the framing the fine categories are named from.
+    /// centre-crop and multi-view framings, `.pad` for the padded and banded ones.
     public nonisolated var logitsView: EmbeddingFraming { framing.views[0] }
+    /// Whether crops are named from this embedder's own logits (one pass per crop), or need a centre-crop
+    /// categorizer beside it: the `.pad` framing, which frames for shape alone, keeps the separate centre-crop
+    /// pass; `.banded` names from its padded view, the one view it runs.
+    public nonisolated var namesCrops: Bool { framing.namesCrops }
     private let executor: DedicatedThreadExecutor
     private let session: OnnxSession
     private let projection: LinearProjection?
@@ -82,6 +107,8 @@ public actor ImageEmbedder {
     static let inputSide = 224
     static let featureCount = 1280
     static let classCount = 1000
+    /// The side of the feature map `.banded` pools (224 / 32).
+    static let mapSide = 7
     static let normalization = TensorNormalization(scale: 1, mean: SIMD3(repeating: 127), std: SIMD3(repeating: 128))
 
     /// - Parameters:
@@ -95,7 +122,7 @@ public actor ImageEmbedder {
         guard (1...64).contains(threads), (1...256).contains(maximumBatch) else {
             throw .invalidArgument("threads must be 1…64 and the batch 1…256")
         }
-        let featureDimension = Self.featureCount * framing.views.count
+        let featureDimension = framing.featureDimension
         if let projection, projection.inputDimension != featureDimension {
             throw .invalidArgument(
                 "the projection expects \(projection.inputDimension)-d features, the \(framing.rawValue) framing gives \(featureDimension)")
@@ -110,6 +137,11 @@ public actor ImageEmbedder {
             session = try OnnxSession(runtime: runtime, modelPath: modelPath, options: options)
         } catch {
             throw .runtime(error)
+        }
+        if framing == .banded, !session.outputs.contains(where: { $0.name == "feature_map" }) {
+            throw .invalidArgument(
+                "the banded framing pools the model's feature_map output, which the \(precision.rawValue) model has not "
+                    + "(only the int8 export adds it: use --precision int8, or another --framing)")
         }
         self.projection = projection
         self.framing = framing
@@ -153,8 +185,8 @@ public actor ImageEmbedder {
         let side = Self.inputSide
         do throws(ImageError) {
             switch view {
-            case .multiView:
-                throw ImageError.invalidArgument("multi-view is not a single view")
+            case .multiView, .banded:
+                throw ImageError.invalidArgument("\(view.rawValue) is not a single view")
             case .centerCrop:
                 let scaled = image.width == side && image.height == side ? image : try image.resized(shorterSide: 256)
                 return try scaled.centerCropped(resizedTo: ImageSize(width: side, height: side))
@@ -194,15 +226,22 @@ public actor ImageEmbedder {
         } catch {
             throw .invalidArgument("\(error)")
         }
-        let featureIndex = (try? run.outputIndex("features")) ?? 0
-        let logitIndex = (try? run.outputIndex("logits")) ?? 1
-        // Each view's features scaled to unit norm, then the views of an image side by side.
-        var perView = run.withOutputBuffer(featureIndex) {
-            Matrix(rows: rowsInBatch, columns: Self.featureCount, values: Array($0.prefix(rowsInBatch * Self.featureCount)))
+        let features: Matrix
+        let logits: [Float]
+        do {
+            // Each view's (or band's) features scaled to unit norm, then those of an image side by side.
+            var parts = framing == .banded
+                ? try run.withOutputBuffer(try run.outputIndex("feature_map")) { Self.bands(of: $0, rows: rowsInBatch) }
+                : try run.withOutputBuffer(try run.outputIndex("features")) {
+                    Matrix(rows: rowsInBatch, columns: Self.featureCount, values: Array($0.prefix(rowsInBatch * Self.featureCount)))
+                }
+            parts.normalizeRows()
+            features = Matrix(rows: count, columns: featureDimension, values: parts.values)
+            let logitIndex = try run.outputIndex("logits")
+            logits = run.withOutputBuffer(logitIndex) { Array($0.prefix(rowsInBatch * Self.classCount)) }
+        } catch {
+            throw .runtime(error)
         }
-        perView.normalizeRows()
-        let features = Matrix(rows: count, columns: featureDimension, values: perView.values)
-        let logits = run.withOutputBuffer(logitIndex) { Array($0.prefix(rowsInBatch * Self.classCount)) }
         var vectors: Matrix
         if let projection {
             vectors = projection.apply(features)
@@ -218,10 +257,35 @@ public actor ImageEmbedder {
         }
     }
 
+    /// The bands of `.banded`: for each of `rows` feature maps (NCHW, 1280 × 7 × 7), the mean of each band's cells
+    /// per channel, one row of the result per band (map-major, band-minor; not yet normalised).
+    static func bands(of maps: UnsafeBufferPointer<Float>, rows: Int) -> Matrix {
+        let cells = mapSide * mapSide
+        let bandRows = EmbeddingFraming.bandRows
+        var result = Matrix(rows: rows * bandRows.count, columns: featureCount, values: [Float](repeating: 0, count: rows * bandRows.count * featureCount))
+        result.values.withUnsafeMutableBufferPointer { out in
+            for row in 0..<rows {
+                for channel in 0..<featureCount {
+                    let map = maps.baseAddress! + (row * featureCount + channel) * cells
+                    for (band, range) in bandRows.enumerated() {
+                        var sum: Float = 0
+                        for y in range { for x in 0..<mapSide { sum += map[y * mapSide + x] } }
+                        out[(row * bandRows.count + band) * featureCount + channel] = sum / Float(range.count * mapSide)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     private func preparedRun(batch: Int) throws(VisionError) -> OnnxPreparedRun {
         if let run = prepared[batch] { return run }
         do {
-            let run = try session.prepare(inputShapes: ["input": [batch, 3, Self.inputSide, Self.inputSide]])
+            // Only the outputs this framing reads (the int8 model's feature map is 245 KB a row).
+            let outputs = framing == .banded
+                ? ["logits": [batch, Self.classCount], "feature_map": [batch, Self.featureCount, Self.mapSide, Self.mapSide]]
+                : ["features": [batch, Self.featureCount], "logits": [batch, Self.classCount]]
+            let run = try session.prepare(inputShapes: ["input": [batch, 3, Self.inputSide, Self.inputSide]], outputShapes: outputs)
             prepared[batch] = run
             return run
         } catch {

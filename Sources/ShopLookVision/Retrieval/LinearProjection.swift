@@ -48,8 +48,14 @@ public struct LinearProjection: Sendable, Equatable {
 
     // MARK: File format
 
-    /// The file name of the project's trained projection, under `Models/`.
+    /// The file name of the project's trained projection for the multi-view framing, under `Models/`.
     public static let defaultFileName = "fashion-projection.slproj"
+
+    /// The file name of the project's trained projection for `framing`, under `Models/`: the banded framing has its
+    /// own (3 × 1280 inputs); the others share the multi-view one, trained on its 2 × 1280.
+    public static func defaultFileName(for framing: EmbeddingFraming) -> String {
+        framing == .banded ? "fashion-projection-banded.slproj" : defaultFileName
+    }
 
     /// `SLPROJ02`, then little-endian u32 input dimension, u32 projected dimension, f32 blend, the weights as
     /// f16 (row-major), and the SHA-256 of everything before it.
