@@ -47,7 +47,7 @@ let package = Package(
         // libFuzzer's LLVMFuzzerRunDriver, declared only: it is linked by -sanitize=fuzzer (Benchmarks/run-fuzz).
         .systemLibrary(name: "CLibFuzzer"),
 
-        .target(name: "ShopLookCore"),
+        .target(name: "ShopLookCore", dependencies: ["CShopLookSIMD"]),
         .target(
             name: "ShopLookKafka",
             dependencies: ["CRDKafka", "ShopLookCore", .product(name: "Logging", package: "swift-log")]
@@ -378,7 +378,7 @@ let package = Package(
         ),
         .testTarget(name: "ShopLookPoseTests", dependencies: ["ShopLookPose", "ShopLookImaging", "ShopLookCore"]),
         .testTarget(name: "ShopLookVisionTests", dependencies: ["ShopLookVision", "ShopLookCore", "ShopLookImaging", "ShopLookRuntimes"]),
-        .testTarget(name: "ShopLookPipelineTests", dependencies: ["ShopLookPipeline", "ShopLookTestSupport"]),
+        .testTarget(name: "ShopLookPipelineTests", dependencies: ["ShopLookPipeline", "ShopLookImaging", "ShopLookTestSupport"]),
         .testTarget(name: "ShopLookLookTests", dependencies: ["ShopLookLook", "ShopLookCore", "ShopLookImaging"]),
 
         // Integration tests: each suite says what it needs with a TestServices trait (.requiresDatabase,

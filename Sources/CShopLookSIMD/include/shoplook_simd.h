@@ -1,4 +1,5 @@
-// SIMD kernels for ShopLookIndex (simd.c) and ShopLookImaging (resample.c).
+// SIMD kernels for ShopLookIndex (simd.c) and ShopLookImaging (resample.c), and SHA-256's block compression with
+// the x86 SHA extensions for ShopLookCore (sha256.c).
 //
 // Every kernel has a portable scalar version and, where it pays, AVX2 (+FMA,
 // F16C) and AVX-512BW versions compiled with function-level target attributes.
@@ -153,6 +154,18 @@ uint32_t sl_crc32c(uint32_t crc, const void *data, size_t n);
 // ---- LAPACK (from OpenBLAS) ----
 void ssyev_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda,
             float *w, float *work, const int *lwork, int *info);
+
+// ---------------------------------------------------------------------------
+// SHA-256 block compression with the x86 SHA extensions (sha256.c)
+// ---------------------------------------------------------------------------
+
+/// 1 when this CPU has the SHA extensions (and SSSE3, SSE4.1) that sl_sha256_compress uses, else 0; 0 also when
+/// SHOPLOOK_SIMD=scalar.
+int sl_sha256_available(void);
+
+/// Compresses `blocks` consecutive 64-byte blocks at `data` into `state` (the eight working values h0…h7 of
+/// FIPS 180-4), as the portable compression function does. Only call it when sl_sha256_available() is 1.
+void sl_sha256_compress(uint32_t state[8], const uint8_t *data, size_t blocks);
 
 #ifdef __cplusplus
 }

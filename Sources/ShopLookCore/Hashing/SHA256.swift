@@ -1,6 +1,7 @@
 import Foundation
 
-/// A streaming SHA-256 hasher (FIPS 180-4), written in pure Swift.
+/// A streaming SHA-256 hasher (FIPS 180-4) in Swift, its block compression run with the x86 SHA extensions where
+/// the CPU has them (`CShopLookSIMD`'s `sl_sha256_compress`; `SHOPLOOK_SIMD=scalar` keeps the portable code).
 ///
 /// ShopLook identifies images and blobs by the lowercase hex SHA-256 of their
 /// bytes. Use ``hash(_:)`` or ``hexDigest(_:)`` for bytes already in memory and

@@ -10,13 +10,10 @@ public struct CropEncoder: Sendable {
 
     public init() {}
 
-    /// The JPEG bytes of a crop.
+    /// The JPEG bytes of a crop. The scaling filter is `.automatic`: bilinear for a mild reduction (most crops
+    /// of a catalog photo are a little over `maximumSide`, where the area filter cost the detect stage 13% of its CPU
+    /// for the same picture), the area filter from 2× down.
     public func encode(_ crop: RGBImage) throws(ImageError) -> [UInt8] {
-        let longer = max(crop.width, crop.height)
-        guard longer > maximumSide else { return try encoder.encode(crop) }
-        let scale = Double(maximumSide) / Double(longer)
-        let scaled = try crop.resized(width: max(1, Int((Double(crop.width) * scale).rounded())),
-                                      height: max(1, Int((Double(crop.height) * scale).rounded())), filter: .area)
-        return try encoder.encode(scaled)
+        try encoder.encode(crop.resized(fittingWithin: maximumSide))
     }
 }
