@@ -163,6 +163,9 @@ void ssyev_(const char *jobz, const char *uplo, const int *n, float *a, const in
 /// SHOPLOOK_SIMD=scalar.
 int sl_sha256_available(void);
 
+/// The 64 round constants of FIPS 180-4 §4.2.2 (K0…K63).
+const uint32_t *sl_sha256_round_constants(void);
+
 /// Compresses `blocks` consecutive 64-byte blocks at `data` into `state` (the eight working values h0…h7 of
 /// FIPS 180-4), as the portable compression function does. Only call it when sl_sha256_available() is 1.
 void sl_sha256_compress(uint32_t state[8], const uint8_t *data, size_t blocks);

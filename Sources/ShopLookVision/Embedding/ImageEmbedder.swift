@@ -230,11 +230,12 @@ public actor ImageEmbedder {
         let logits: [Float]
         do {
             // Each view's (or band's) features scaled to unit norm, then those of an image side by side.
-            var parts = framing == .banded
-                ? try run.withOutputBuffer(try run.outputIndex("feature_map")) { Self.bands(of: $0, rows: rowsInBatch) }
-                : try run.withOutputBuffer(try run.outputIndex("features")) {
-                    Matrix(rows: rowsInBatch, columns: Self.featureCount, values: Array($0.prefix(rowsInBatch * Self.featureCount)))
-                }
+            let partIndex = try run.outputIndex(framing == .banded ? "feature_map" : "features")
+            var parts = run.withOutputBuffer(partIndex) {
+                framing == .banded
+                    ? Self.bands(of: $0, rows: rowsInBatch)
+                    : Matrix(rows: rowsInBatch, columns: Self.featureCount, values: Array($0.prefix(rowsInBatch * Self.featureCount)))
+            }
             parts.normalizeRows()
             features = Matrix(rows: count, columns: featureDimension, values: parts.values)
             let logitIndex = try run.outputIndex("logits")
