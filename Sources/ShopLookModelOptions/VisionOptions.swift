@@ -45,15 +45,15 @@ public struct VisionOptions: ParsableArguments {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1-64") }
     }
 
-    /// The projection given, or the project's own for `framing` (default: this embedder's framing).
-    public func loadProjection(for framing: EmbeddingFraming? = nil) throws -> LinearProjection? {
+    /// The projection given, or the project's own for this embedder's framing.
+    public func loadProjection() throws -> LinearProjection? {
         if projection == "none" { return nil }
         let url: URL
         if let projection {
             url = URL(fileURLWithPath: projection)
         } else {
             guard let directory = try? ShopLookPaths.directory(named: "Models") else { return nil }
-            url = directory.appendingPathComponent(LinearProjection.defaultFileName(for: framing ?? self.framing))
+            url = directory.appendingPathComponent(LinearProjection.defaultFileName(for: framing))
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -89,9 +89,10 @@ struct BenchModelsCommand: AsyncParsableCommand {
         float.projection = nil
         var int8 = vision
         int8.precision = .int8
-        var embedders: [ModelConfiguration: ImageEmbedder] = [:]
-        for configuration in configurations {
-            embedders[configuration] = try configuration == .int8 ? int8.embedder() : float.embedder()
+        // One embedder per precision: `reference` and `one-pass` share the float one.
+        var embedders: [ModelPrecision: ImageEmbedder] = [:]
+        for precision in Set(configurations.map(\.precision)) {
+            embedders[precision] = try precision == .int8 ? int8.embedder() : float.embedder()
         }
         let categorizer = try ImageEmbedder(models: modelFiles, framing: .centerCrop, precision: .float)
         if configurations.contains(.int8), !int8.framing.namesCrops {
@@ -121,7 +122,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
             for configuration in configurations[start...] + configurations[..<start] {
                 var time = times[configuration] ?? Times()
                 defer { times[configuration] = time }
-                let embedder = embedders[configuration]!
+                let embedder = embedders[configuration.precision]!
                 let result = try await timed(&time.pose) { try estimator.estimate(image) }
                 let verdict = rules.verdict(result)
                 if configuration == configurations[start] { verdicts[verdict.rawValue, default: 0] += 1 }
@@ -160,7 +161,7 @@ struct BenchModelsCommand: AsyncParsableCommand {
         let perImage = { (seconds: Double) in 1000 * seconds / Double(images) }
         var report: [String: Any] = [
             "images": images, "articles": articles, "verdicts": verdicts.mapValues { $0 as Any },
-            "embedders": Dictionary(uniqueKeysWithValues: configurations.map { ($0.rawValue, embedders[$0]!.modelVersion) }),
+            "embedders": Dictionary(uniqueKeysWithValues: configurations.map { ($0.rawValue, embedders[$0.precision]!.modelVersion) }),
             "fleet_configuration": Self.fleetConfiguration.rawValue, "article_boxes": boxes.method,
         ]
         var perConfiguration: [String: Any] = [:]
