@@ -396,7 +396,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShopLookVisionIntegrationTests",
-            dependencies: ["ShopLookVision", "ShopLookImaging", "ShopLookRuntimes", "ShopLookTestSupport"]
+            dependencies: ["ShopLookVision", "ShopLookImaging", "ShopLookRuntimes", "ShopLookCore", "ShopLookTestSupport"]
         ),
         // Searcher processes on a real broker and PostgreSQL (two of them for rebalances).
         .testTarget(

@@ -88,6 +88,10 @@ public struct LookAnalyzer: Sendable {
     public let categorizer: ImageEmbedder?
     /// The catalog's embedder (same framing and projection as the embed stage).
     public let embedder: ImageEmbedder
+    /// Maps the crops of a person's garments into the catalog projection's space in place of it (a street photo's
+    /// crop is not a product photo: ``ProjectionTrainer/adapt(_:features:labels:proxies:)``); `nil`: the
+    /// embedder's vectors. A product photo's article always keeps the embedder's vector, as the catalog's have.
+    public let streetProjection: LinearProjection?
     let store: (any BlobStore)?
     let cropper = ArticleCropper()
     let cropEncoder = CropEncoder()
@@ -98,23 +102,34 @@ public struct LookAnalyzer: Sendable {
     ///     `nil` names each crop from the embedder's own pass, which needs an embedder that names crops
     ///     (``ImageEmbedder/namesCrops``: every framing but `pad`).
     ///   - store: where crops go (a look's page shows them); `nil` keeps them in memory only.
-    public init(pose: PoseService, categorizer: ImageEmbedder? = nil, embedder: ImageEmbedder, store: (any BlobStore)?) throws(VisionError) {
+    ///   - streetProjection: adapted from the embedder's projection (its ``LinearProjection/adaptedFrom`` is the
+    ///     embedder's ``ImageEmbedder/projectionID``), so that its vectors search the same catalog.
+    public init(
+        pose: PoseService, categorizer: ImageEmbedder? = nil, embedder: ImageEmbedder, streetProjection: LinearProjection? = nil,
+        store: (any BlobStore)?
+    ) throws(VisionError) {
         if categorizer == nil, !embedder.namesCrops {
             throw .invalidArgument(
                 "the \(embedder.framing.rawValue) framing does not name crops from its own pass; pass a centre-crop categorizer")
         }
+        if let streetProjection {
+            try embedder.checkStreetProjection(streetProjection)
+        }
         self.pose = pose
         self.categorizer = categorizer
         self.embedder = embedder
+        self.streetProjection = streetProjection
         self.store = store
     }
 
     /// Names from the embedder's own pass where it names crops, else from a centre-crop categorizer loaded from
     /// `models` (an embedder configured with `--framing pad`).
-    public init(pose: PoseService, embedder: ImageEmbedder, models: ModelFiles, store: (any BlobStore)?) throws(VisionError) {
+    public init(
+        pose: PoseService, embedder: ImageEmbedder, streetProjection: LinearProjection? = nil, models: ModelFiles, store: (any BlobStore)?
+    ) throws(VisionError) {
         let categorizer = embedder.namesCrops
             ? nil : try ImageEmbedder(models: models, framing: .centerCrop, precision: embedder.precision)
-        try self.init(pose: pose, categorizer: categorizer, embedder: embedder, store: store)
+        try self.init(pose: pose, categorizer: categorizer, embedder: embedder, streetProjection: streetProjection, store: store)
     }
 
     /// A crop to store, embed and name.
@@ -170,13 +185,20 @@ public struct LookAnalyzer: Sendable {
             try name(&pending[0], logits: embeddings[0].logits, assessed)
         }
         let storeStart = clock.now
+        // A person's garments through the street projection where there is one; a product photo as the catalog's are.
+        var vectors = embeddings.map(\.vector)
+        if let streetProjection, !productPhoto {
+            let features = Matrix(stacking: embeddings.map(\.features))
+            let projected = streetProjection.apply(features)
+            vectors = (0..<projected.rows).map { Array(projected.row($0)) }
+        }
         var articles: [LookArticle] = []
         for (index, article) in pending.enumerated() {
             guard let superCategory = article.superCategory else { continue }
             let category = article.category ?? cropper.classifier.classify(logits: embeddings[index].logits, superCategory: superCategory).category
             articles.append(LookArticle(
                 ordinal: index, superCategory: superCategory, category: category, box: article.box,
-                score: min(1, max(0, article.score)), cropKey: try await store?.put(article.bytes), vector: embeddings[index].vector))
+                score: min(1, max(0, article.score)), cropKey: try await store?.put(article.bytes), vector: vectors[index]))
         }
         seconds["crop", default: 0] += (clock.now - storeStart).seconds
         let person = assessed.assessment.verdict != .noPerson

@@ -59,7 +59,13 @@ public struct VisionOptions: ParsableArguments {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ValidationError("cannot read the projection file \(url.path)")
         }
-        return try LinearProjection(serialized: [UInt8](data))
+        let loaded = try LinearProjection(serialized: [UInt8](data))
+        if let base = loaded.adaptedFrom {
+            throw ValidationError(
+                "\(url.path) is a street projection (adapted from the projection \(base)): it embeds a look's garment crops "
+                    + "(--street-projection), never a catalog; a catalog and its looks embed with its base projection")
+        }
+        return loaded
     }
 
     public func embedder() throws -> ImageEmbedder {

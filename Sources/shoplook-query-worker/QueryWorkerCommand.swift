@@ -24,6 +24,7 @@ struct QueryWorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var worker: StageWorkerOptions
     @OptionGroup var vision: VisionOptions
+    @OptionGroup var street: StreetProjectionOptions
 
     @Option(help: "Milliseconds the searchers get per look (less when the look's deadline is nearer).")
     var searchDeadlineMs = 2000
@@ -63,7 +64,11 @@ struct QueryWorkerCommand: AsyncParsableCommand {
                 } else {
                     resources.logger.info("article boxes: \(pose.articleBoxMethod)")
                 }
-                let analyzer = try LookAnalyzer(pose: pose, embedder: try vision.embedder(), models: files, store: resources.store)
+                let embedder = try vision.embedder()
+                let (streetProjection, why) = try street.load(models: vision.model, for: embedder)
+                resources.logger.info("garment crops: \(why)")
+                let analyzer = try LookAnalyzer(
+                    pose: pose, embedder: embedder, streetProjection: streetProjection, models: files, store: resources.store)
                 let client = SearchClient(
                     directory: CachedShardDirectory(ShardDirectory(pool: resources.pool)), transport: transport, shardCount: shards,
                     logger: resources.logger)

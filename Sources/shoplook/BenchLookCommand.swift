@@ -25,6 +25,7 @@ struct BenchLookCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var vision: VisionOptions
+    @OptionGroup var street: StreetProjectionOptions
 
     @Option(help: "Photos analysed untimed before the timed pass (the first ones of the list).")
     var warmup = 3
@@ -49,10 +50,12 @@ struct BenchLookCommand: AsyncParsableCommand {
         BLAS.threadCount = 1
         let modelFiles = try vision.model.modelFiles()
         let pose = try PoseService(files: modelFiles)
+        let embedder = try vision.embedder()
+        let streetProjection = try street.load(models: vision.model, for: embedder).projection
         let analyzer = separateNaming
             ? try LookAnalyzer(
-                pose: pose, categorizer: try vision.categorizer(), embedder: try vision.embedder(), store: nil)
-            : try LookAnalyzer(pose: pose, embedder: try vision.embedder(), models: modelFiles, store: nil)
+                pose: pose, categorizer: try vision.categorizer(), embedder: embedder, streetProjection: streetProjection, store: nil)
+            : try LookAnalyzer(pose: pose, embedder: embedder, streetProjection: streetProjection, models: modelFiles, store: nil)
         let photos = try files.map { file in
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             return [UInt8](data)

@@ -20,9 +20,11 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
             are the catalog's folder names. Prints precision@1, precision@10, and precision@10 and the query count \
             per class, as JSON. --cutout person whitens what BlazePose's person mask does not cover, before the crop \
             is embedded; --cutout ground-truth whitens every pixel ccp's own mask (masks/ beside photos/) does not \
-            label as the query's garment: what a perfect garment parser would give. --folds K cross-validates a \
-            projection adapted to street crops (`shoplook train projection --street-crops`) against one trained on \
-            the catalog alone, in one run.
+            label as the query's garment: what a perfect garment parser would give. --folds K cross-validates the \
+            street projection (`shoplook train projection --adapt`: a look's crops through it, the catalog through \
+            --projection, by default the committed one) against that projection alone and against one projection \
+            for catalog and crops trained on the catalog and the crops, in one run; it also scores footwear, \
+            outerwear and tops crops.
 
             Without --folds it also scores the crops' names (the fine category a look or the catalog's embed stage \
             gives an article: t-shirt, jeans, skirt, …) against the labels: a pants crop is named right as jeans or \
@@ -51,15 +53,15 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
     @Option(help: "none; person: whiten what is outside BlazePose's person mask; ground-truth: whiten what the data set's mask does not label as the garment.")
     var cutout: Cutout = .none
 
-    @Option(help: "Cross-validate a projection adapted to street crops: with K ≥ 2, for each of K folds of the crops, train one on the catalog plus the other folds' crops and search with that fold's (and, in the same run, one trained on the catalog alone).")
+    @Option(help: "Cross-validate the street projection: with K ≥ 2, for each of K folds of the crops, adapt one from the catalog's projection on the catalog plus the other folds' crops and search with that fold's.")
     var folds: Int?
 
     func validate() throws {
         if let folds {
             guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2-20") }
             guard cutout == .none else { throw ValidationError("--folds and --cutout do not go together") }
-            guard vision.projection == nil || vision.projection == "none" else {
-                throw ValidationError("--folds trains its own projections; leave --projection out")
+            guard vision.projection != "none" else {
+                throw ValidationError("--folds adapts a street projection from the catalog's projection (--projection, default the committed one); it cannot be none")
             }
         }
     }
@@ -141,9 +143,14 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
 
     static func share(_ flags: [Bool]) -> Double { flags.isEmpty ? 0 : Double(flags.filter { $0 }.count) / Double(flags.count) }
 
-    /// K-fold: per fold, a projection trained on the catalog plus the other folds' crops (`adapted`) and one trained
-    /// on the catalog alone (`catalog_only`, the same trainer and seed), each searched with the fold's crops; the
-    /// figures pool every fold's queries, so each crop is scored by projections that never saw it.
+    /// K-fold over the crops (crop `i` of each list in fold `i % K`): per fold, a street projection adapted from the
+    /// catalog's projection (`street_projection`: `--projection`, by default the committed one, keeps embedding the
+    /// catalog; only the crops go through the adapted one) on the catalog and the other folds' crops of the four
+    /// classes, footwear and outerwear (``StreetCrops/extraCrops``), and, for comparison, one projection for catalog and
+    /// crops alike trained on the catalog and the other folds' crops of the four classes (`adapted`, the street
+    /// projection before 2026-12-05), beside the catalog's projection as it is (`base`). Each is searched with the
+    /// fold's crops; the figures pool every fold's queries, so each crop is scored by projections that never saw it.
+    /// The tops crops (``StreetCrops/topsCrops``, which nothing trains on) show what each does to upper wear.
     func crossValidate(_ street: StreetCrops, folds: Int) async throws {
         var plain = vision
         plain.projection = "none"
@@ -156,44 +163,83 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
         let cropFeatures = try await street.features(with: embedder)
         let cropMirrored = try await street.features(with: embedder, mirrored: true)
         let cropLabels = street.crops.map(\.label)
-        let classes = Array(Set(catalogLabels + cropLabels)).sorted()
+        let extras = street.extraCrops
+        let extraFeatures = try await street.features(with: embedder, of: extras)
+        let classes = Array(Set(catalogLabels + cropLabels + extras.map(\.label))).sorted()
         func indices(_ labels: [String]) -> [Int] { labels.map { classes.firstIndex(of: $0)! } }
         func rows(_ selection: [Int], of matrix: Matrix) -> Matrix {
             Matrix(rows: selection.count, columns: matrix.columns, values: selection.flatMap { matrix.row($0) })
         }
         var trainer = ProjectionTrainer()
         trainer.projectedDimension = 128
-        let catalogOnly = trainer.train(
-            features: catalogFeatures.appending(catalogMirrored), labels: indices(catalogLabels + catalogLabels),
-            classCount: classes.count, blend: 0)
-        var pooled: [String: [(query: Int, share: Double)]] = ["adapted": [], "catalog_only": []]
+        // The street projection's base: the catalog's projection as the embed stage has it.
+        guard let base = try vision.loadProjection() else {
+            throw ValidationError("no catalog projection to adapt a street projection from (Models/\(LinearProjection.defaultFileName(for: embedder.framing)) or --projection)")
+        }
+        guard base.blend == 0, base.inputDimension == embedder.featureDimension else {
+            throw ValidationError("the catalog projection \(base.contentID) has a blend or another input width; a street projection adapts one without")
+        }
+        let proxies = ProjectionTrainer.classMeans(
+            base.apply(catalogFeatures.appending(catalogMirrored)), labels: indices(catalogLabels + catalogLabels), classCount: classes.count)
+        let baseCatalog = base.apply(catalogFeatures)
+        let tops = street.topsCrops
+        let topsFeatures = try await street.features(with: embedder, of: tops)
+        let extraMirrored = try await street.features(with: embedder, mirrored: true, of: extras)
+        let extraLabels = extras.map(\.label)
+        let variants = ["base", "adapted", "street_projection"]
+        var pooled = Dictionary(uniqueKeysWithValues: variants.map { ($0, [(query: Int, share: Double)]()) })
+        var pooledExtras = pooled
+        var pooledTops = pooled
         var perFold: [[String: Any]] = []
         for fold in 0..<folds {
             let held = street.crops.indices.filter { $0 % folds == fold }
             let kept = street.crops.indices.filter { $0 % folds != fold }
-            let adapted = trainer.train(
-                features: catalogFeatures.appending(catalogMirrored).appending(rows(kept, of: cropFeatures)).appending(rows(kept, of: cropMirrored)),
-                labels: indices(catalogLabels + catalogLabels + kept.map { cropLabels[$0] } + kept.map { cropLabels[$0] }),
-                classCount: classes.count, blend: 0)
+            let heldExtras = extras.indices.filter { $0 % folds == fold }
+            let keptExtras = extras.indices.filter { $0 % folds != fold }
+            let heldTops = tops.indices.filter { $0 % folds == fold }
+            let trainingFeatures = catalogFeatures.appending(catalogMirrored).appending(rows(kept, of: cropFeatures)).appending(rows(kept, of: cropMirrored))
+            let trainingLabels = indices(catalogLabels + catalogLabels + kept.map { cropLabels[$0] } + kept.map { cropLabels[$0] })
+            let adapted = trainer.train(features: trainingFeatures, labels: trainingLabels, classCount: classes.count, blend: 0)
+            // The street projection learns every labelled crop of the other folds: the four classes, footwear and outerwear.
+            let streetProjection = trainer.adapt(
+                base, features: trainingFeatures.appending(rows(keptExtras, of: extraFeatures)).appending(rows(keptExtras, of: extraMirrored)),
+                labels: trainingLabels + indices(keptExtras.map { extraLabels[$0] } + keptExtras.map { extraLabels[$0] }), proxies: proxies)
             var figures: [String: Any] = ["fold": fold, "queries": held.count, "street_crops_trained": kept.count]
-            for (name, projection) in [("adapted", adapted), ("catalog_only", catalogOnly)] {
+            // (what the crops go through, the catalog's vectors)
+            let searches: [(String, LinearProjection, Matrix)] = [
+                ("base", base, baseCatalog), ("adapted", adapted, adapted.apply(catalogFeatures)),
+                ("street_projection", streetProjection, baseCatalog),
+            ]
+            for (name, queries, catalogVectors) in searches {
                 let metrics = RetrievalEvaluation.evaluate(
-                    catalog: projection.apply(catalogFeatures), catalogLabels: catalogLabels,
-                    queries: projection.apply(rows(held, of: cropFeatures)), queryLabels: held.map { cropLabels[$0] },
+                    catalog: catalogVectors, catalogLabels: catalogLabels,
+                    queries: queries.apply(rows(held, of: cropFeatures)), queryLabels: held.map { cropLabels[$0] },
                     group: { _ in nil }, perQuery: { query, share in pooled[name]!.append((held[query], share)) })
                 figures["precision_at_10_\(name)"] = metrics.precisionAt10
+                _ = RetrievalEvaluation.evaluate(
+                    catalog: catalogVectors, catalogLabels: catalogLabels,
+                    queries: queries.apply(rows(heldExtras, of: extraFeatures)), queryLabels: heldExtras.map { extraLabels[$0] },
+                    group: { _ in nil }, perQuery: { query, share in pooledExtras[name]!.append((heldExtras[query], share)) })
+                // A tops crop's share of tops among the nearest: the catalog's tops classes relabelled `tops`.
+                _ = RetrievalEvaluation.evaluate(
+                    catalog: catalogVectors, catalogLabels: catalogLabels.map { StreetCrops.topsClasses.contains($0) ? "tops" : $0 },
+                    queries: queries.apply(rows(heldTops, of: topsFeatures)), queryLabels: heldTops.map { tops[$0].label },
+                    group: { _ in nil }, perQuery: { query, share in pooledTops[name]!.append((heldTops[query], share)) })
             }
             perFold.append(figures)
         }
         var report: [String: Any] = [
             "model": embedder.modelVersion, "folds": folds, "catalog": catalogLabels.count, "queries": street.crops.count,
             "queries_by_class": Dictionary(grouping: cropLabels, by: { $0 }).mapValues(\.count), "catalog_failed": failures,
-            "per_fold": perFold, "seconds": Double((ContinuousClock.now - started).components.seconds),
+            "extra_queries_by_class": Dictionary(grouping: extraLabels, by: { $0 }).mapValues(\.count), "tops_queries": tops.count,
+            "base_projection": base.contentID, "per_fold": perFold, "seconds": Double((ContinuousClock.now - started).components.seconds),
         ]
-        for (name, shares) in pooled {
-            report["precision_at_10_\(name)"] = shares.map(\.share).reduce(0, +) / Double(max(1, shares.count))
-            report["precision_at_10_by_class_\(name)"] = Dictionary(grouping: shares, by: { cropLabels[$0.query] })
-                .mapValues { $0.map(\.share).reduce(0, +) / Double($0.count) }
+        func mean(_ shares: [(query: Int, share: Double)]) -> Double { shares.map(\.share).reduce(0, +) / Double(max(1, shares.count)) }
+        for name in variants {
+            report["precision_at_10_\(name)"] = mean(pooled[name]!)
+            report["precision_at_10_by_class_\(name)"] = Dictionary(grouping: pooled[name]!, by: { cropLabels[$0.query] }).mapValues(mean)
+            report["extra_precision_at_10_by_class_\(name)"] = Dictionary(grouping: pooledExtras[name]!, by: { extraLabels[$0.query] }).mapValues(mean)
+            report["tops_share_at_10_\(name)"] = mean(pooledTops[name]!)
         }
         JSONLineWriter().write(report)
     }

@@ -28,6 +28,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var vision: VisionOptions
+    @OptionGroup var street: StreetProjectionOptions
 
     @Option(help: "JSON lines of query vectors.")
     var vectorFile: String?
@@ -132,8 +133,10 @@ struct SearchCommand: AsyncParsableCommand {
     private func imageQueries(_ path: String) async throws -> [LabelledQuery] {
         guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         let files = try vision.model.modelFiles()
+        let embedder = try vision.embedder()
         let analyzer = try LookAnalyzer(
-            pose: try PoseService(files: files), embedder: try vision.embedder(), models: files, store: nil)
+            pose: try PoseService(files: files), embedder: embedder,
+            streetProjection: try street.load(models: vision.model, for: embedder).projection, models: files, store: nil)
         let analysis: LookAnalysis
         do {
             analysis = try await analyzer.analyze(photo: [UInt8](bytes))

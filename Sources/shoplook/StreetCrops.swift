@@ -37,6 +37,36 @@ struct StreetCrops {
         self.crops = crops
     }
 
+    /// Crops of the other articles whose catalog class the labels tell: the footwear box of every photo (→ shoes),
+    /// and the upper box of every photo that is not a dress photo and names a coat, jacket or blazer (→ outwear, the
+    /// outermost layer the box holds). A street projection learns them too: adapted to lower wear and dresses alone,
+    /// it maps coats and shoes onto those (`shoplook eval street2shop --folds 5` shows it).
+    var extraCrops: [Crop] {
+        var crops: [Crop] = []
+        for name in truth.images.keys.sorted() {
+            let image = truth.images[name]!
+            if let box = image.boxes["foot"] { crops.append(Crop(name: name, box: box, label: "shoes")) }
+            if !image.dress, !Set(image.labels).isDisjoint(with: ["coat", "jacket", "blazer"]), let box = image.boxes["upper"] {
+                crops.append(Crop(name: name, box: box, label: "outwear"))
+            }
+        }
+        return crops
+    }
+
+    /// The upper box of every photo that is neither a dress photo nor names a coat, jacket or blazer, labelled
+    /// `tops`: a blouse, shirt, t-shirt, sweater or top, which the catalog's classes split in ways ccp's labels do
+    /// not; scored by the share of tops (t-shirt, shirt, longsleeve, outwear) among the nearest products.
+    var topsCrops: [Crop] {
+        truth.images.keys.sorted().compactMap { name in
+            let image = truth.images[name]!
+            guard !image.dress, Set(image.labels).isDisjoint(with: ["coat", "jacket", "blazer"]), let box = image.boxes["upper"] else { return nil }
+            return Crop(name: name, box: box, label: "tops")
+        }
+    }
+
+    /// The catalog classes a `tops` crop is right to find.
+    static let topsClasses: Set<String> = ["t-shirt", "shirt", "longsleeve", "outwear"]
+
     /// ccp's lower-wear labels → the catalog class each is searched as.
     static let lowerWearClasses = ["jeans": "pants", "pants": "pants", "leggings": "pants", "shorts": "shorts", "skirt": "skirt"]
 
@@ -57,7 +87,11 @@ struct StreetCrops {
 
     /// The photo of crop `index`, decoded, and the crop's pixel rectangle in it.
     func photo(_ index: Int, decoder: ImageDecoder) throws -> (photo: RGBImage, rect: PixelRect) {
-        let crop = crops[index]
+        try photo(of: crops[index], decoder: decoder)
+    }
+
+    /// The photo of `crop`, decoded, and the crop's pixel rectangle in it.
+    func photo(of crop: Crop, decoder: ImageDecoder) throws -> (photo: RGBImage, rect: PixelRect) {
         let path = photos.appendingPathComponent(crop.name + ".jpg").path
         guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         let photo = try decoder.decode([UInt8](bytes))
@@ -67,12 +101,13 @@ struct StreetCrops {
     }
 
     /// Every crop's features before any projection (`embedder` without one), as matrix rows in crop order;
-    /// `mirrored` flips each crop left to right.
-    func features(with embedder: ImageEmbedder, mirrored: Bool = false) async throws -> Matrix {
+    /// `mirrored` flips each crop left to right. `of`: other crops of the same photos (``extraCrops``).
+    func features(with embedder: ImageEmbedder, mirrored: Bool = false, of other: [Crop]? = nil) async throws -> Matrix {
         let decoder = ImageDecoder()
+        let crops = other ?? self.crops
         var rows: [Float] = []
-        for index in crops.indices {
-            let (photo, rect) = try photo(index, decoder: decoder)
+        for crop in crops {
+            let (photo, rect) = try photo(of: crop, decoder: decoder)
             let crop = try photo.cropped(to: rect)
             let background = crop.foregroundTrim().background ?? RGBColor(r: 255, g: 255, b: 255)
             rows += try await embedder.embed([crop], paddings: [background], mirrored: mirrored)[0].features

@@ -21,6 +21,12 @@ struct TrainProjectionCommand: AsyncParsableCommand {
             --street-crops adds ccp's street-photo garment crops (see `shoplook eval street2shop`) to the catalog, \
             under its class names: the projection then also maps a street crop near the product photos of its class \
             (`shoplook eval street2shop --folds 5` measures that cross-validated).
+
+            --adapt trains a street projection instead: it starts from the catalog's projection (--projection, by \
+            default the committed one), keeps that projection's class positions (the catalog's class means under it) \
+            and learns to map the catalog photos and ccp's street crops (the four classes, footwear and outerwear) \
+            onto them. The catalog keeps its vectors; looks map their garment crops with it (`--street-projection`). \
+            It has no blend and no dev split (`shoplook eval street2shop --folds 5` cross-validates it).
             """)
 
     @OptionGroup var vision: VisionOptions
@@ -49,20 +55,44 @@ struct TrainProjectionCommand: AsyncParsableCommand {
     @Option(help: "ccp's ground-truth.json: add its street-photo garment crops to the training catalog.")
     var streetCrops: String?
 
+    @Flag(help: "Train a street projection adapted from the catalog's projection (--projection); needs --street-crops.")
+    var adapt = false
+
     @Flag(help: """
         Do nothing when --output exists and the stamp beside it (<output>.json, written by every run) shows it was \
         trained from the same inputs: model version, framing, settings, catalog files and street crops.
         """)
     var skipIfCurrent = false
 
+    func validate() throws {
+        if adapt {
+            guard streetCrops != nil else { throw ValidationError("--adapt needs --street-crops: a street projection learns street crops") }
+            guard vision.projection != "none" else { throw ValidationError("--adapt adapts the catalog's projection; --projection cannot be none") }
+        }
+    }
+
     func run() async throws {
         var plain = vision
         plain.projection = "none"
         let embedder = try plain.embedder()
         let destination = URL(fileURLWithPath: output)
-        let inputs = try trainingInputs(modelVersion: embedder.modelVersion, framing: embedder.framing.rawValue)
+        let base = adapt ? try vision.loadProjection() : nil
+        if adapt {
+            guard let base else {
+                throw ValidationError("no catalog projection to adapt (Models/\(LinearProjection.defaultFileName(for: embedder.framing)) or --projection)")
+            }
+            guard base.blend == 0, base.inputDimension == embedder.featureDimension else {
+                throw ValidationError("the catalog projection \(base.contentID) has a blend or another input width; --adapt needs one without a blend for the \(embedder.framing.rawValue) framing")
+            }
+        }
+        var inputs = try trainingInputs(modelVersion: embedder.modelVersion, framing: embedder.framing.rawValue)
+        if let base { inputs += "\nadapted-from \(base.contentID)" }
         if skipIfCurrent, let stamp = ProjectionTrainingStamp.read(for: destination), stamp.vouches(for: destination, inputs: inputs) {
             JSONLineWriter().write(["output": output, "content_id": stamp.contentID, "trained": false, "reason": "current"])
+            return
+        }
+        if let base, let streetCrops {
+            try await trainStreetProjection(from: base, streetCrops: streetCrops, embedder: embedder, inputs: inputs, destination: destination)
             return
         }
         let folder = LabelledFolder(path: catalog)
@@ -127,6 +157,41 @@ struct TrainProjectionCommand: AsyncParsableCommand {
             "dev_precision_at_10_by_blend": results.map { ["blend": Double($0.0), "precision_at_10": $0.1] as [String: Any] },
             "blend": Double(best.0), "dimension": dimension, "content_id": final.contentID, "bytes": bytes.count,
             "street_crops": labels.count - mirroredLabels.count,
+        ])
+    }
+
+    /// `--adapt`: the street projection, from the catalog photos (and their mirror images) and every labelled street
+    /// crop (``StreetCrops/crops`` and ``StreetCrops/extraCrops``, and theirs), onto `base`'s class means.
+    func trainStreetProjection(from base: LinearProjection, streetCrops: String, embedder: ImageEmbedder, inputs: String, destination: URL) async throws {
+        let started = ContinuousClock.now
+        let folder = LabelledFolder(path: catalog)
+        let (features, labels, failures) = try await folder.embed(with: embedder, features: true)
+        let (mirrored, mirroredLabels, _) = try await folder.embed(with: embedder, features: true, mirrored: true)
+        guard labels == mirroredLabels else { throw ValidationError("the catalog changed while it was read") }
+        let street = try StreetCrops(groundTruth: streetCrops)
+        let crops = street.crops + street.extraCrops
+        let cropFeatures = try await street.features(with: embedder, of: crops)
+        let cropMirrored = try await street.features(with: embedder, mirrored: true, of: crops)
+        let classes = Array(Set(labels)).sorted()
+        let unknown = Set(crops.map(\.label)).subtracting(classes)
+        guard unknown.isEmpty else {
+            throw ValidationError("the catalog \(catalog) has no class folder for the street crops' classes \(unknown.sorted())")
+        }
+        let indices = (labels + labels + crops.map(\.label) + crops.map(\.label)).map { classes.firstIndex(of: $0)! }
+        var trainer = ProjectionTrainer()
+        trainer.epochs = epochs
+        trainer.seed = seed
+        let proxies = ProjectionTrainer.classMeans(
+            base.apply(features.appending(mirrored)), labels: Array(indices.prefix(labels.count * 2)), classCount: classes.count)
+        let projection = trainer.adapt(
+            base, features: features.appending(mirrored).appending(cropFeatures).appending(cropMirrored), labels: indices, proxies: proxies)
+        let bytes = projection.serialized()
+        try Data(bytes).write(to: destination, options: .atomic)
+        try ProjectionTrainingStamp(inputs: inputs, contentID: projection.contentID).write(for: destination)
+        JSONLineWriter().write([
+            "output": output, "trained": true, "framing": embedder.framing.rawValue, "classes": classes, "catalog": labels.count,
+            "catalog_failed": failures, "street_crops": crops.count, "adapted_from": base.contentID, "content_id": projection.contentID,
+            "bytes": bytes.count, "seconds": Double((ContinuousClock.now - started).components.seconds),
         ])
     }
 

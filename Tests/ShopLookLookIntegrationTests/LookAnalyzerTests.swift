@@ -80,6 +80,38 @@ struct LookAnalyzerTests {
         #expect(onePass.articles.map(\.vector) == separate.articles.map(\.vector), "naming never changes what is searched")
     }
 
+    @Test("a person's garment crops go through the street projection, into the catalog projection's space; another base's is refused")
+    func streetProjection() async throws {
+        let files = TestModelFiles.files
+        let pose = try PoseService(files: files)
+        let catalog = try LookFixture.catalogEmbedder()
+        let url = TestPaths.packageRoot.appendingPathComponent("Models")
+            .appendingPathComponent(LinearProjection.defaultFileName(for: catalog.framing))
+        let base = try LinearProjection(serialized: [UInt8](Data(contentsOf: url)))
+        #expect(catalog.projectionID == base.contentID)
+        // Negated weights: normalize(−Wx) = −normalize(Wx), so every crop that goes through it comes back negated.
+        var negated = base.weights
+        negated.values = negated.values.map { -$0 }
+        let street = LinearProjection(weights: negated, blend: 0, adaptedFrom: base.contentID)
+        let photo = try Self.photo("person.jpg")
+        let plain = try await LookAnalyzer(pose: pose, embedder: catalog, store: nil).analyze(photo: photo)
+        let through = try await LookAnalyzer(pose: pose, embedder: catalog, streetProjection: street, store: nil).analyze(photo: photo)
+        #expect(!plain.articles.isEmpty)
+        #expect(through.articles.map(\.box) == plain.articles.map(\.box) && through.articles.map(\.category) == plain.articles.map(\.category))
+        #expect(through.modelVersion == plain.modelVersion, "the catalog's vectors of the base's version are searched")
+        for (a, b) in zip(through.articles, plain.articles) {
+            #expect(a.vector.count == b.vector.count && zip(a.vector, b.vector).allSatisfy { abs($0 + $1) < 1e-4 })
+        }
+        // Adapted from another projection, or no street projection at all: its vectors would match nothing.
+        let stranger = LinearProjection(weights: base.weights, blend: 0, adaptedFrom: "0123456789ab")
+        #expect(throws: VisionError.self) { _ = try LookAnalyzer(pose: pose, embedder: catalog, streetProjection: stranger, store: nil) }
+        #expect(throws: VisionError.self) { _ = try LookAnalyzer(pose: pose, embedder: catalog, streetProjection: base, store: nil) }
+        // And it never embeds a catalog.
+        #expect(throws: VisionError.self) {
+            _ = try ImageEmbedder(models: files, framing: catalog.framing, projection: street, precision: catalog.precision)
+        }
+    }
+
     @Test("naming from the embedder's pass needs a framing that names crops (not pad); the models' convenience adds a categorizer")
     func padFramingNeedsACategorizer() async throws {
         let files = TestModelFiles.files

@@ -138,12 +138,16 @@ struct LookFixture: Sendable {
     }
 
     /// Starts a query worker (one processor instance) and waits until it consumes `query-jobs`.
-    func startQueryWorker(searchDeadlineMs: Int = 5000) async throws -> TestProcess {
+    /// - Parameter streetProjection: `--street-projection`; `none` by default, so that a look's vectors are the
+    ///   catalog's own (the catalog these tests insert is embedded by a ``LookAnalyzer`` without one), whatever the
+    ///   setup trained into `.models/`.
+    func startQueryWorker(searchDeadlineMs: Int = 5000, streetProjection: String = "none") async throws -> TestProcess {
         let process = try TestProcess(
             "shoplook-query-worker",
             arguments: connectionArguments + [
                 "--blob-root", store.root.path, "--metrics-port", "0", "--concurrency", "1",
                 "--search-deadline-ms", String(searchDeadlineMs), "--shards", String(Self.shards),
+                "--street-projection", streetProjection,
             ],
             environment: Self.consumerEnvironment)
         _ = try await withTimeout(.seconds(120), "the query worker consumes query-jobs") {

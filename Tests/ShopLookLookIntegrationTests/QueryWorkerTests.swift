@@ -5,6 +5,7 @@ import ShopLookKafka
 import ShopLookLook
 import ShopLookPostgres
 import ShopLookTestSupport
+import ShopLookVision
 import Testing
 
 /// The query worker as a process, with a real searcher, broker and PostgreSQL: looks answered through the searchers,
@@ -120,6 +121,45 @@ struct QueryWorkerTests {
             let answer = try Self.decode(again.output)
             #expect(answer.state == .done && answer.details.removedProductsSkipped == 1, "\(again.output)")
             #expect(!answer.articles.flatMap(\.matches).contains { $0.productID == "ASTRO" })
+        }
+    }
+
+    @Test func aWorkerMapsALooksGarmentCropsWithItsStreetProjectionAndRefusesOneOfAnotherCatalog() async throws {
+        try await LookFixture.with { fixture in
+            _ = try await Self.insertCatalog(fixture)
+            let catalog = try LookFixture.catalogEmbedder()
+            let url = TestPaths.packageRoot.appendingPathComponent("Models").appendingPathComponent(LinearProjection.defaultFileName(for: catalog.framing))
+            let base = try LinearProjection(serialized: [UInt8](Data(contentsOf: url)))
+            // Negated weights: every garment crop's vector comes back negated, so the catalog's own article of the
+            // same photo (cosine 1 without it) is the farthest, never among the nearest.
+            var negated = base.weights
+            negated.values = negated.values.map { -$0 }
+            let streetFile = fixture.scratch.appendingPathComponent("street.slproj")
+            try Data(LinearProjection(weights: negated, blend: 0, adaptedFrom: base.contentID).serialized()).write(to: streetFile)
+            let searcher = try await fixture.startSearcher()
+            let worker = try await fixture.startQueryWorker(streetProjection: streetFile.path)
+            defer { worker.send(SIGKILL); searcher.send(SIGKILL) }
+            _ = try await withTimeout(.seconds(10), "the worker names its street projection") {
+                try await worker.line(containing: "garment crops: street projection \(streetFile.path)")
+            }
+            let look = try await fixture.lookCommand(Self.photoPath("astronaut.png"), ["--wait", "--json", "--k", "3"])
+            #expect(look.exit == .exited(0), "\(look.output)")
+            let job = try Self.decode(look.output)
+            #expect(job.state == .done && job.articles.map(\.superCategory) == [.upper])
+            let matches = try #require(job.articles.first?.matches)
+            #expect(matches.count == 3 && !matches.contains { $0.productID == "ASTRO" }, "\(matches.map(\.productID))")
+
+            // Adapted from another projection than the catalog's: its vectors would match nothing; the worker says so.
+            let stranger = fixture.scratch.appendingPathComponent("stranger.slproj")
+            try Data(LinearProjection(weights: base.weights, blend: 0, adaptedFrom: "0123456789ab").serialized()).write(to: stranger)
+            let refused = try TestProcess(
+                "shoplook-query-worker",
+                arguments: fixture.connectionArguments + ["--blob-root", fixture.store.root.path, "--metrics-port", "0",
+                                                          "--street-projection", stranger.path],
+                environment: LookFixture.consumerEnvironment)
+            let refusedExit = await refused.exit()
+            let refusedOutput = await refused.output()
+            #expect(refusedExit != .exited(0) && refusedOutput.contains("adapted from the projection 0123456789ab"), "\(refusedOutput)")
         }
     }
 

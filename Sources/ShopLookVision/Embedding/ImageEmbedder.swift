@@ -78,6 +78,9 @@ public actor ImageEmbedder {
     /// The model version of the features before any projection (the model file and the framing): what a projection
     /// is trained on.
     public nonisolated let baseModelVersion: String
+    /// The ``LinearProjection/contentID`` of the projection the vectors go through, if any: what a street projection
+    /// must be adapted from to search this embedder's catalog.
+    public nonisolated let projectionID: String?
     /// The width of ``Embedding/vector``.
     public nonisolated let dimension: Int
     /// The width of ``Embedding/features`` (1280 per view, or per band).
@@ -123,6 +126,10 @@ public actor ImageEmbedder {
             throw .invalidArgument("threads must be 1…64 and the batch 1…256")
         }
         let featureDimension = framing.featureDimension
+        if projection?.adaptedFrom != nil {
+            throw .invalidArgument("a street projection (adapted from \(projection!.adaptedFrom!)) embeds a look's crops, never a catalog: "
+                + "embed with its base projection and give the street projection to the look side")
+        }
         if let projection, projection.inputDimension != featureDimension {
             throw .invalidArgument(
                 "the projection expects \(projection.inputDimension)-d features, the \(framing.rawValue) framing gives \(featureDimension)")
@@ -144,6 +151,7 @@ public actor ImageEmbedder {
                     + "(only the int8 export adds it: use --precision int8, or another --framing)")
         }
         self.projection = projection
+        self.projectionID = projection?.contentID
         self.framing = framing
         self.precision = precision
         self.maximumBatch = maximumBatch
@@ -155,6 +163,23 @@ public actor ImageEmbedder {
         if let projection { version += "+projection@\(projection.contentID)" }
         self.modelVersion = version
         self.executor = DedicatedThreadExecutor(name: "image-embedder")
+    }
+
+    /// Whether `streetProjection` maps into the space of this embedder's vectors (a catalog embedded with it).
+    /// - Throws: ``VisionError/invalidArgument(_:)`` naming both projections when it does not.
+    public nonisolated func checkStreetProjection(_ streetProjection: LinearProjection) throws(VisionError) {
+        guard let base = streetProjection.adaptedFrom else {
+            throw .invalidArgument("the projection \(streetProjection.contentID) is a catalog projection, not a street projection adapted from one")
+        }
+        guard base == projectionID else {
+            throw .invalidArgument(
+                "the street projection was adapted from the projection \(base), the catalog's embedder uses "
+                    + (projectionID ?? "none") + ": train it again from that one (Deploy/train-street-projection)")
+        }
+        guard streetProjection.inputDimension == featureDimension else {
+            throw .invalidArgument(
+                "the street projection expects \(streetProjection.inputDimension)-d features, the embedder gives \(featureDimension)")
+        }
     }
 
     deinit {

@@ -11,14 +11,24 @@ import ShopLookCore
 public struct LinearProjection: Sendable, Equatable {
     public var weights: Matrix
     public var blend: Float
+    /// For a street projection: the ``contentID`` of the catalog projection it was adapted from
+    /// (``ProjectionTrainer/adapt(_:features:labels:proxies:)``). It maps a look's street crops into that projection's
+    /// space, so its vectors search a catalog embedded with that projection; it never embeds a catalog itself.
+    public var adaptedFrom: String?
 
     /// The weights are kept at half precision (rounded here), as they are stored.
-    public init(weights: Matrix, blend: Float) {
+    public init(weights: Matrix, blend: Float, adaptedFrom: String? = nil) {
         precondition((0...1).contains(blend), "blend must be in 0...1")
+        precondition(adaptedFrom.map(Self.isContentID) ?? true, "adaptedFrom must be a content id (12 hex digits)")
         var rounded = weights
         for index in rounded.values.indices { rounded.values[index] = Float(Float16(rounded.values[index])) }
         self.weights = rounded
         self.blend = blend
+        self.adaptedFrom = adaptedFrom
+    }
+
+    static func isContentID(_ text: String) -> Bool {
+        text.utf8.count == 12 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 
     public var inputDimension: Int { weights.rows }
@@ -58,23 +68,28 @@ public struct LinearProjection: Sendable, Equatable {
     }
 
     /// `SLPROJ02`, then little-endian u32 input dimension, u32 projected dimension, f32 blend, the weights as
-    /// f16 (row-major), and the SHA-256 of everything before it.
+    /// f16 (row-major), and the SHA-256 of everything before it. An adapted projection is `SLPROJ03`: the same, with
+    /// the 12 ASCII hex digits of ``adaptedFrom`` after the blend.
     static let magic = Array("SLPROJ02".utf8)
+    static let adaptedMagic = Array("SLPROJ03".utf8)
 
     public func serialized() -> [UInt8] {
-        var bytes = Self.magic
+        var bytes = adaptedFrom == nil ? Self.magic : Self.adaptedMagic
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
         append(UInt32(inputDimension))
         append(UInt32(projectedDimension))
         append(blend.bitPattern)
+        if let adaptedFrom { bytes += Array(adaptedFrom.utf8) }
         for value in weights.values { append(Float16(value).bitPattern) }
         bytes += SHA256.hash(bytes)
         return bytes
     }
 
     public init(serialized bytes: [UInt8]) throws(ProjectionFileError) {
-        let header = Self.magic.count + 12
-        guard bytes.count >= header + 32, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+        let magic = Array(bytes.prefix(Self.magic.count))
+        let adapted = magic == Self.adaptedMagic
+        let header = Self.magic.count + 12 + (adapted ? 12 : 0)
+        guard bytes.count >= header + 32, magic == Self.magic || adapted else {
             throw .invalid("not a ShopLook projection file (bad magic or too short)")
         }
         let body = bytes.prefix(bytes.count - 32)
@@ -88,11 +103,17 @@ public struct LinearProjection: Sendable, Equatable {
         guard input > 0, output > 0, body.count == header + input * output * 2, (0...1).contains(blend) else {
             throw .invalid("inconsistent header: \(input)×\(output), blend \(blend), \(body.count) bytes")
         }
+        var base: String?
+        if adapted {
+            let text = String(decoding: bytes[20..<32], as: UTF8.self)
+            guard Self.isContentID(text), blend == 0 else { throw .invalid("an adapted projection names its base by 12 hex digits and has no blend") }
+            base = text
+        }
         let values = (0..<(input * output)).map { index in
             let offset = header + index * 2
             return Float(Float16(bitPattern: UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8))
         }
-        self.init(weights: Matrix(rows: input, columns: output, values: values), blend: blend)
+        self.init(weights: Matrix(rows: input, columns: output, values: values), blend: blend, adaptedFrom: base)
     }
 
     /// A short id of the file's contents, part of the model version of vectors made with it.

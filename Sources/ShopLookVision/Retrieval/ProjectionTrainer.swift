@@ -33,6 +33,46 @@ public struct ProjectionTrainer: Sendable {
             for column in 0..<p { proxies.values[label * p + column] += projected.values[row * p + column] }
         }
         proxies.normalizeRows()
+        optimise(x, labels, &w, &proxies, random: &random, trainProxies: true)
+        return LinearProjection(weights: w, blend: blend)
+    }
+
+    /// Adapts `base` (a projection without blend) to new inputs while keeping its output space: W starts at
+    /// `base`'s weights and learns, the class proxies stay fixed at `proxies` (e.g. the normalised class means of
+    /// the catalog under `base`), so what the adapted projection maps lands where `base` maps the catalog. A look's
+    /// crops searched through the adapted projection then meet catalog vectors made with `base`, which stay as they are.
+    /// - Parameters:
+    ///   - features: training features as rows (normalised here).
+    ///   - labels: class index of each row, `0..<proxies.rows`.
+    public func adapt(_ base: LinearProjection, features: Matrix, labels: [Int], proxies: Matrix) -> LinearProjection {
+        precondition(base.blend == 0 && base.adaptedFrom == nil, "only a catalog projection without blend can be adapted")
+        precondition(features.columns == base.inputDimension && proxies.columns == base.projectedDimension)
+        precondition(features.rows == labels.count && labels.allSatisfy { (0..<proxies.rows).contains($0) })
+        var x = features
+        x.normalizeRows()
+        var w = base.weights
+        var fixed = proxies
+        fixed.normalizeRows()
+        var random = SplitMix64(seed: seed)
+        optimise(x, labels, &w, &fixed, random: &random, trainProxies: false)
+        return LinearProjection(weights: w, blend: 0, adaptedFrom: base.contentID)
+    }
+
+    /// The normalised mean of each class's rows: the fixed proxies of ``adapt(_:features:labels:proxies:)`` (a class
+    /// without rows keeps a zero row, which no crop is pulled to).
+    public static func classMeans(_ vectors: Matrix, labels: [Int], classCount: Int) -> Matrix {
+        precondition(vectors.rows == labels.count && labels.allSatisfy { (0..<classCount).contains($0) })
+        var means = Matrix(rows: classCount, columns: vectors.columns)
+        for (row, label) in labels.enumerated() {
+            for (column, value) in vectors.row(row).enumerated() { means.values[label * vectors.columns + column] += value }
+        }
+        means.normalizeRows()
+        return means
+    }
+
+    /// Mini-batch Adam over the (normalised) rows of `x`, `epochs` times, in an order shuffled with `random`.
+    private func optimise(_ x: Matrix, _ labels: [Int], _ w: inout Matrix, _ proxies: inout Matrix, random: inout SplitMix64, trainProxies: Bool) {
+        let d = x.columns
         var adamW = Adam(count: w.values.count, learningRate: learningRate)
         var adamP = Adam(count: proxies.values.count, learningRate: learningRate)
         var order = Array(0..<x.rows)
@@ -43,10 +83,9 @@ public struct ProjectionTrainer: Sendable {
                 let batchX = Matrix(rows: batch.count, columns: d, values: batch.flatMap { x.row($0) })
                 let (gradW, gradP) = gradients(batchX, batch.map { labels[$0] }, w, proxies)
                 adamW.step(&w.values, gradient: gradW.values, weightDecay: weightDecay)
-                adamP.step(&proxies.values, gradient: gradP.values, weightDecay: 0)
+                if trainProxies { adamP.step(&proxies.values, gradient: gradP.values, weightDecay: 0) }
             }
         }
-        return LinearProjection(weights: w, blend: blend)
     }
 
     /// The gradients of the mean loss with respect to W and the proxies.
