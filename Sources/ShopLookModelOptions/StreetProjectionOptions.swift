@@ -27,34 +27,31 @@ public struct StreetProjectionOptions: ParsableArguments {
             return (nil, "--street-projection none")
         case "auto":
             let url = try models.modelFiles().directory.appendingPathComponent(Self.fileName)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard FileManager.default.fileExists(atPath: url.path) else {
                 return (nil, "no street projection at \(url.path) (Deploy/train-street-projection trains it where ccp/ is)")
             }
-            let projection: LinearProjection
             do {
-                projection = try LinearProjection(serialized: [UInt8](data))
-                try embedder.checkStreetProjection(projection)
+                return try Self.read(url, for: embedder)
             } catch {
                 return (nil, "not using \(url.path): \(error)")
             }
-            if let reason = ProjectionTrainingStamp.mismatch(projection: url, baseModelVersion: embedder.baseModelVersion) {
-                return (nil, "not using \(url.path): \(reason)")
-            }
-            return (projection, "street projection \(url.path) (\(projection.contentID), adapted from \(projection.adaptedFrom ?? "-"))")
         default:
-            guard let data = FileManager.default.contents(atPath: streetProjection) else {
-                throw ValidationError("cannot read the street projection \(streetProjection)")
-            }
             do {
-                let projection = try LinearProjection(serialized: [UInt8](data))
-                try embedder.checkStreetProjection(projection)
-                if let reason = ProjectionTrainingStamp.mismatch(projection: URL(fileURLWithPath: streetProjection), baseModelVersion: embedder.baseModelVersion) {
-                    throw ValidationError(reason)
-                }
-                return (projection, "street projection \(streetProjection) (\(projection.contentID), adapted from \(projection.adaptedFrom ?? "-"))")
+                return try Self.read(URL(fileURLWithPath: streetProjection), for: embedder)
             } catch {
                 throw ValidationError("--street-projection \(streetProjection): \(error)")
             }
         }
+    }
+
+    /// The street projection at `url`, checked against the catalog's embedder and the model its stamp names.
+    static func read(_ url: URL, for embedder: ImageEmbedder) throws -> (projection: LinearProjection?, reason: String) {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ValidationError("cannot read \(url.path)") }
+        let projection = try LinearProjection(serialized: [UInt8](data))
+        try embedder.checkStreetProjection(projection)
+        if let reason = ProjectionTrainingStamp.mismatch(projection: url, baseModelVersion: embedder.baseModelVersion) {
+            throw ValidationError(reason)
+        }
+        return (projection, "street projection \(url.path) (\(projection.contentID), adapted from \(projection.adaptedFrom ?? "-"))")
     }
 }
