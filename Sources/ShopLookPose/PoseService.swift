@@ -97,8 +97,13 @@ public actor PoseService {
     }
 
     private func locate(_ result: PoseResult, image: RGBImage) throws(PoseError) -> [ArticleRegion] {
+        var absent: [SuperCategory: String] = [:]
+        return try locate(result, image: image, absent: &absent)
+    }
+
+    private func locate(_ result: PoseResult, image: RGBImage, absent: inout [SuperCategory: String]) throws(PoseError) -> [ArticleRegion] {
         do {
-            return try boxes.locate(result, image: image)
+            return try boxes.locate(result, image: image, absent: &absent)
         } catch {
             throw PoseError(error)
         }
@@ -114,9 +119,10 @@ public actor PoseService {
         let result = try estimator.estimate(image)
         let estimated = clock.now
         let (verdict, reason) = policy.assess(result)
+        var absent: [SuperCategory: String] = [:]
         let visible = verdict == .noPerson
             ? VisibleArticles(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
-            : VisibleArticles(result, located: try locate(result, image: image), rules: rules)
+            : VisibleArticles(result, located: try locate(result, image: image, absent: &absent), absent: absent, rules: rules)
         return ShopperPhotoAssessment(
             image: image, assessment: PoseAssessment(result: result, verdict: verdict, reason: reason, regions: visible.regions),
             notInView: visible.notInView, decodeSeconds: (decoded - start).seconds, poseSeconds: (estimated - decoded).seconds,

@@ -34,8 +34,11 @@ public struct VisibleArticles: Sendable {
         self.init(result, located: locator.locate(result, image: image), rules: rules)
     }
 
-    /// The articles in view of the person in `result`, given the boxes placed for it (``ArticleBoxes``).
-    public init(_ result: PoseResult, located: [ArticleRegion], rules: PoseVerdictRules = PoseVerdictRules()) {
+    /// The articles in view of the person in `result`, given the boxes placed for it (``ArticleBoxes``) and why the
+    /// boxes have none for an article (`absent`; without a reason there, its box lay outside the photo).
+    public init(
+        _ result: PoseResult, located: [ArticleRegion], absent: [SuperCategory: String] = [:], rules: PoseVerdictRules = PoseVerdictRules()
+    ) {
         guard let landmarks = result.landmarks, landmarks.count >= PoseLandmarkIndex.bodyCount else {
             self.init(regions: [], notInView: SuperCategory.allCases.map { ($0, "no person") })
             return
@@ -57,7 +60,7 @@ public struct VisibleArticles: Sendable {
             if let region = located.first(where: { $0.superCategory == category }) {
                 regions.append(region)
             } else {
-                notInView.append((category, "its box lies outside the photo"))
+                notInView.append((category, absent[category] ?? "its box lies outside the photo"))
             }
         }
         self.init(regions: regions, notInView: notInView.sorted { Self.order($0.superCategory) < Self.order($1.superCategory) })

@@ -16,8 +16,9 @@ struct BenchLookCommand: AsyncParsableCommand {
         commandName: "look",
         abstract: "Time the query worker's analysis of look photos (decode, pose, articles, naming, embedding) and print JSON.",
         discussion: """
-            Exactly the worker's code: LookAnalyzer with the worker's models and embedder options (the defaults: one \
-            inference thread, multi-view, the project's projection; one OpenBLAS thread), without a blob store (the \
+            Exactly the worker's code: LookAnalyzer with the worker's models, embedder and street projection options \
+            (the defaults: one inference thread, int8 banded, the project's projection, the street projection where \
+            the setup trained it; one OpenBLAS thread), without a blob store (the \
             crops are still JPEG-encoded and decoded again, as stored crops are). Timed: analyze(photo:) per photo, \
             the bytes already in memory; per stage the analyzer's own times (decode, pose, locate, crop = cut, name \
             and encode, embed). The first --warmup photos are analysed once untimed first. A photo the analyzer \

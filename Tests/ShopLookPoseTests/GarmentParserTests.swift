@@ -171,8 +171,11 @@ struct GarmentParserTests {
             default: .background
             }
         }
-        let regions = GarmentRegions().regions(probabilities: dressed, frame: frame, width: 400, height: 800)
+        var absent: [SuperCategory: String] = [:]
+        let regions = GarmentRegions().regions(probabilities: dressed, frame: frame, width: 400, height: 800, absent: &absent)
         #expect(regions.map(\.superCategory) == [.upper])
+        // Why, for the shopper: the dress, and no footwear parsed at all.
+        #expect(absent == [.lower: GarmentRegions.dressReason, .foot: "no such garment parsed"])
         let separates = Self.probabilities { row, column in
             switch (row, column) {
             case (8..<18, 6..<14): .upper
@@ -181,7 +184,10 @@ struct GarmentParserTests {
             default: .background
             }
         }
-        #expect(GarmentRegions().regions(probabilities: separates, frame: frame, width: 400, height: 800).map(\.superCategory) == [.upper, .lower])
+        var separatesAbsent: [SuperCategory: String] = [:]
+        #expect(GarmentRegions().regions(probabilities: separates, frame: frame, width: 400, height: 800, absent: &separatesAbsent)
+            .map(\.superCategory) == [.upper, .lower])
+        #expect(separatesAbsent == [.foot: "no such garment parsed"])
     }
 
     @Test("fusing: upper-wear and footwear boxes are averaged with the pose-guided ones, lower wear keeps the parser's box, an article the locator lacks keeps its own")

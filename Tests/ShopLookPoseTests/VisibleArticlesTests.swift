@@ -58,6 +58,20 @@ struct VisibleArticlesTests {
         #expect(visible.notInView.map(\.reason) == ["no shoulder in view"])
     }
 
+    @Test("an article in view without a box is named with the boxes' reason (a dress: no lower wear), else as outside the photo")
+    func absentBoxes() {
+        let result = VerdictTests.result(Self.person())
+        let boxes = ArticleLocator().locate(result).filter { $0.superCategory != .lower }
+        let dress = VisibleArticles(result, located: boxes, absent: [.lower: GarmentRegions.dressReason])
+        #expect(dress.regions.map(\.superCategory) == [.upper, .foot])
+        #expect(dress.notInView.map(\.superCategory) == [.lower] && dress.notInView.map(\.reason) == [GarmentRegions.dressReason])
+        #expect(VisibleArticles(result, located: boxes).notInView.map(\.reason) == ["its box lies outside the photo"])
+        // A landmark reason comes first: an article out of view is not blamed on the boxes.
+        let cut = VerdictTests.result(Self.belowFrame(Self.person(), 27...32))
+        let cutVisible = VisibleArticles(cut, located: ArticleLocator().locate(cut), absent: [.foot: "no such garment parsed"])
+        #expect(cutVisible.notInView.map(\.reason) == ["no ankle and no heel or toe in view"])
+    }
+
     @Test("no landmarks: nothing in view")
     func noPerson() {
         let visible = VisibleArticles(VerdictTests.result(nil), image: nil)

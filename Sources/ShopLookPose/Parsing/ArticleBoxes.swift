@@ -49,7 +49,13 @@ public final class ArticleBoxes {
 
     /// The regions of the person in `result` (estimated on `image`), in the order upper, lower, foot.
     public func locate(_ result: PoseResult, image: RGBImage) throws(GarmentParserError) -> [ArticleRegion] {
+        var absent: [SuperCategory: String] = [:]
+        return try locate(result, image: image, absent: &absent)
+    }
+
+    /// The regions, and in `absent` why an article has none where the parser says (a dress has no lower wear).
+    public func locate(_ result: PoseResult, image: RGBImage, absent: inout [SuperCategory: String]) throws(GarmentParserError) -> [ArticleRegion] {
         guard let parser else { return locator.locate(result, image: image) }
-        return try parser.locate(result, image: image)
+        return try parser.locate(result, image: image, absent: &absent)
     }
 }

@@ -62,9 +62,16 @@ public final class GarmentParser {
 
     /// The articles of the person in `result`, in the order upper, lower, foot; empty without landmarks.
     public func locate(_ result: PoseResult, image: RGBImage) throws(GarmentParserError) -> [ArticleRegion] {
+        var absent: [SuperCategory: String] = [:]
+        return try locate(result, image: image, absent: &absent)
+    }
+
+    /// The articles, and in `absent` why each article the parser gives no box has none (a dress: no lower wear).
+    public func locate(_ result: PoseResult, image: RGBImage, absent: inout [SuperCategory: String]) throws(GarmentParserError) -> [ArticleRegion] {
         guard let landmarks = result.landmarks, let frame = ParserFrame(landmarks: landmarks) else { return [] }
         let probabilities = try cellProbabilities(of: image, frame: frame)
-        let parsed = regionRules.regions(probabilities: probabilities, frame: frame, width: image.width, height: image.height)
+        let parsed = regionRules.regions(
+            probabilities: probabilities, frame: frame, width: image.width, height: image.height, absent: &absent)
         guard let locator else { return parsed }
         return GarmentRegions.fused(parsed: parsed, guided: locator.locate(result, image: image))
     }

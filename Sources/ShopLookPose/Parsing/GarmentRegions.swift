@@ -18,8 +18,19 @@ public struct GarmentRegions: Sendable, Hashable {
 
     public init() {}
 
+    /// Why the parser gives a person no lower wear where the dress dominates (a shopper reads it beside the look).
+    public static let dressReason = "a dress: worn as one piece with the upper wear"
+
     /// The regions in the order upper, lower, foot (those found), for an image of `width` × `height`.
     public func regions(probabilities: [Float], frame: ParserFrame, width: Int, height: Int) -> [ArticleRegion] {
+        var absent: [SuperCategory: String] = [:]
+        return regions(probabilities: probabilities, frame: frame, width: width, height: height, absent: &absent)
+    }
+
+    /// The regions, and in `absent` why each article without one has none.
+    public func regions(
+        probabilities: [Float], frame: ParserFrame, width: Int, height: Int, absent: inout [SuperCategory: String]
+    ) -> [ArticleRegion] {
         let classes = GarmentClass.allCases.count
         precondition(probabilities.count == ParserFrame.cellCount * classes)
         let labels = labelGrid(probabilities)
@@ -30,12 +41,16 @@ public struct GarmentRegions: Sendable, Hashable {
         var regions: [ArticleRegion] = []
         for (category, members) in articles {
             if category == .lower, Double(counts[GarmentClass.dress.rawValue]) > dressDominance * Double(counts[GarmentClass.lower.rawValue]) {
+                absent[category] = Self.dressReason
                 continue
             }
             let parts = partsOf(labels, width: gridWidth, height: gridHeight, probabilities: probabilities) {
                 members.contains(GarmentClass(rawValue: Int($0))!)
             }
-            guard let largest = parts.first, largest.points >= minimumPoints else { continue }
+            guard let largest = parts.first, largest.points >= minimumPoints else {
+                absent[category] = "no such garment parsed"
+                continue
+            }
             let kept = parts.filter { Double($0.points) >= minimumShare * Double(largest.points) }
             let x0 = kept.map(\.x0).min()!, y0 = kept.map(\.y0).min()!, x1 = kept.map(\.x1).max()!, y1 = kept.map(\.y1).max()!
             let scale = Double(upsampling)
@@ -44,7 +59,10 @@ public struct GarmentRegions: Sendable, Hashable {
             let box = BoundingBox(
                 x0: min(max(topLeft.x, 0), Double(width)), y0: min(max(topLeft.y, 0), Double(height)),
                 x1: min(max(bottomRight.x, 0), Double(width)), y1: min(max(bottomRight.y, 0), Double(height)))
-            guard box.x1 - box.x0 >= 1, box.y1 - box.y0 >= 1 else { continue }
+            guard box.x1 - box.x0 >= 1, box.y1 - box.y0 >= 1 else {
+                absent[category] = "its box lies outside the photo"
+                continue
+            }
             let score = kept.map(\.probabilitySum).reduce(0, +) / Double(kept.map(\.points).reduce(0, +))
             regions.append(ArticleRegion(superCategory: category, box: box, score: score))
         }
