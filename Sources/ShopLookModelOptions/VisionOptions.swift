@@ -68,6 +68,21 @@ public struct VisionOptions: ParsableArguments {
         return loaded
     }
 
+    /// The catalog's projection that a street projection is adapted from (`shoplook train projection --adapt`,
+    /// `shoplook eval street2shop --folds`): the one given or the project's own, for features of `featureDimension`.
+    /// - Throws: `ValidationError` when there is none, or it has a blend or another input width.
+    public func projectionToAdapt(featureDimension: Int) throws -> LinearProjection {
+        guard let base = try loadProjection() else {
+            throw ValidationError("no catalog projection to adapt a street projection from (Models/\(LinearProjection.defaultFileName(for: framing)) or --projection)")
+        }
+        guard base.blend == 0, base.inputDimension == featureDimension else {
+            throw ValidationError(
+                "the catalog projection \(base.contentID) has a blend or another input width; a street projection adapts one without a blend "
+                    + "for the \(framing.rawValue) framing's \(featureDimension)-d features")
+        }
+        return base
+    }
+
     public func embedder() throws -> ImageEmbedder {
         let embedder = try ImageEmbedder(
             models: try model.modelFiles(), threads: threads, framing: framing, projection: try loadProjection(), precision: precision)

@@ -173,12 +173,7 @@ struct EvalStreetToShopCommand: AsyncParsableCommand {
         var trainer = ProjectionTrainer()
         trainer.projectedDimension = 128
         // The street projection's base: the catalog's projection as the embed stage has it.
-        guard let base = try vision.loadProjection() else {
-            throw ValidationError("no catalog projection to adapt a street projection from (Models/\(LinearProjection.defaultFileName(for: embedder.framing)) or --projection)")
-        }
-        guard base.blend == 0, base.inputDimension == embedder.featureDimension else {
-            throw ValidationError("the catalog projection \(base.contentID) has a blend or another input width; a street projection adapts one without")
-        }
+        let base = try vision.projectionToAdapt(featureDimension: embedder.featureDimension)
         let proxies = ProjectionTrainer.classMeans(
             base.apply(catalogFeatures.appending(catalogMirrored)), labels: indices(catalogLabels + catalogLabels), classCount: classes.count)
         let baseCatalog = base.apply(catalogFeatures)

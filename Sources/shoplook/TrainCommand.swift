@@ -76,15 +76,7 @@ struct TrainProjectionCommand: AsyncParsableCommand {
         plain.projection = "none"
         let embedder = try plain.embedder()
         let destination = URL(fileURLWithPath: output)
-        let base = adapt ? try vision.loadProjection() : nil
-        if adapt {
-            guard let base else {
-                throw ValidationError("no catalog projection to adapt (Models/\(LinearProjection.defaultFileName(for: embedder.framing)) or --projection)")
-            }
-            guard base.blend == 0, base.inputDimension == embedder.featureDimension else {
-                throw ValidationError("the catalog projection \(base.contentID) has a blend or another input width; --adapt needs one without a blend for the \(embedder.framing.rawValue) framing")
-            }
-        }
+        let base = adapt ? try vision.projectionToAdapt(featureDimension: embedder.featureDimension) : nil
         var inputs = try trainingInputs(modelVersion: embedder.modelVersion, framing: embedder.framing.rawValue)
         if let base { inputs += "\nadapted-from \(base.contentID)" }
         if skipIfCurrent, let stamp = ProjectionTrainingStamp.read(for: destination), stamp.vouches(for: destination, inputs: inputs) {

@@ -126,8 +126,8 @@ public actor ImageEmbedder {
             throw .invalidArgument("threads must be 1…64 and the batch 1…256")
         }
         let featureDimension = framing.featureDimension
-        if projection?.adaptedFrom != nil {
-            throw .invalidArgument("a street projection (adapted from \(projection!.adaptedFrom!)) embeds a look's crops, never a catalog: "
+        if let base = projection?.adaptedFrom {
+            throw .invalidArgument("a street projection (adapted from \(base)) embeds a look's crops, never a catalog: "
                 + "embed with its base projection and give the street projection to the look side")
         }
         if let projection, projection.inputDimension != featureDimension {
