@@ -46,7 +46,7 @@ struct StreetCrops {
         for name in truth.images.keys.sorted() {
             let image = truth.images[name]!
             if let box = image.boxes["foot"] { crops.append(Crop(name: name, box: box, label: "shoes")) }
-            if !image.dress, !Set(image.labels).isDisjoint(with: ["coat", "jacket", "blazer"]), let box = image.boxes["upper"] {
+            if !image.dress, !Set(image.labels).isDisjoint(with: Self.outerwearLabels), let box = image.boxes["upper"] {
                 crops.append(Crop(name: name, box: box, label: "outwear"))
             }
         }
@@ -59,10 +59,13 @@ struct StreetCrops {
     var topsCrops: [Crop] {
         truth.images.keys.sorted().compactMap { name in
             let image = truth.images[name]!
-            guard !image.dress, Set(image.labels).isDisjoint(with: ["coat", "jacket", "blazer"]), let box = image.boxes["upper"] else { return nil }
+            guard !image.dress, Set(image.labels).isDisjoint(with: Self.outerwearLabels), let box = image.boxes["upper"] else { return nil }
             return Crop(name: name, box: box, label: "tops")
         }
     }
+
+    /// ccp's labels that make a photo's upper box outerwear (``extraCrops``) rather than tops (``topsCrops``).
+    static let outerwearLabels: Set<String> = ["coat", "jacket", "blazer"]
 
     /// The catalog classes a `tops` crop is right to find.
     static let topsClasses: Set<String> = ["t-shirt", "shirt", "longsleeve", "outwear"]
